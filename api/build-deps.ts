@@ -1,0 +1,48 @@
+import { Redis } from "ioredis";
+import { createDb } from "../db";
+import { ClamdClient } from "../lib/clamd";
+import type { Config } from "../lib/config";
+import type { Logger } from "../lib/logger";
+import { Mailer } from "../lib/mailer";
+import { createApiMetrics, createRegistry } from "../lib/metrics";
+import { Storage } from "../lib/s3";
+import { createTemporalClient } from "../lib/temporal";
+import type { AppDeps } from "./deps";
+
+/** Connects to every service the API uses; none of them has to be up yet. */
+export function buildDeps(config: Config, logger: Logger): AppDeps {
+  const registry = createRegistry();
+  return {
+    config,
+    logger,
+    db: createDb(config.DATABASE_URL),
+    redis: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true }),
+    storage: new Storage({
+      endpoint: config.S3_ENDPOINT,
+      publicEndpoint: config.S3_PUBLIC_ENDPOINT,
+      region: config.S3_REGION,
+      accessKeyId: config.S3_ACCESS_KEY,
+      secretAccessKey: config.S3_SECRET_KEY,
+      bucket: config.S3_BUCKET,
+    }),
+    clamd: new ClamdClient({
+      host: config.CLAMAV_HOST,
+      port: config.CLAMAV_PORT,
+      timeoutMs: config.CLAMAV_TIMEOUT_MS,
+      maxStreamBytes: config.CLAMAV_MAX_BYTES,
+    }),
+    mailer: new Mailer(config.SMTP_URL, config.EMAIL_FROM),
+    temporal: createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }),
+    registry,
+    metrics: createApiMetrics(registry),
+  };
+}
+
+/** Closes every connection buildDeps opened. */
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  deps.mailer.close();
+  deps.storage.destroy();
+  deps.redis.disconnect();
+  await deps.temporal.connection.close().catch(() => undefined);
+  await deps.db.destroy();
+}

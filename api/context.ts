@@ -1,0 +1,17 @@
+import type { ParameterizedContext } from "koa";
+import type { AppDeps } from "./deps";
+
+export interface AppState {
+  requestId: string;
+  userId?: string;
+}
+
+/** What our middleware adds to every Koa context; `input` is what validate() parsed. */
+export interface AppExtensions<Input = unknown> {
+  deps: AppDeps;
+  input: Input;
+  params: Record<string, string>;
+  _matchedRoute?: string | RegExp;
+}
+
+export type AppContext<Input = unknown> = ParameterizedContext<AppState, AppExtensions<Input>>;

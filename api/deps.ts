@@ -1,0 +1,24 @@
+import type { Client } from "@temporalio/client";
+import type { Redis } from "ioredis";
+import type { Knex } from "knex";
+import type { Registry } from "prom-client";
+import type { ClamdClient } from "../lib/clamd";
+import type { Config } from "../lib/config";
+import type { Logger } from "../lib/logger";
+import type { Mailer } from "../lib/mailer";
+import type { ApiMetrics } from "../lib/metrics";
+import type { Storage } from "../lib/s3";
+
+/** Everything the API talks to, built once by server.ts (or by a test). */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Knex;
+  redis: Redis;
+  storage: Storage;
+  clamd: ClamdClient;
+  mailer: Mailer;
+  temporal: Client;
+  registry: Registry;
+  metrics: ApiMetrics;
+}

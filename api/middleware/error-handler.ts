@@ -1,0 +1,57 @@
+import type { Next } from "koa";
+import { ZodError } from "zod";
+import { AppError } from "../../lib/errors";
+import type { AppContext } from "../context";
+import { describeZodError } from "./validate";
+
+/** Codes for the 4xx errors Koa and its body parser raise themselves. */
+const codeByStatus: Record<number, string> = {
+  400: "bad_request",
+  404: "not_found",
+  405: "method_not_allowed",
+  411: "length_required",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+interface HttpLikeError {
+  status?: number;
+  expose?: boolean;
+  message?: string;
+  type?: string;
+}
+
+/** Turns every error into the SPEC §6 body; anything unexpected becomes a plain 500. */
+export function errorHandler() {
+  return async (ctx: AppContext, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError(404, "not_found", "No such route.");
+      }
+    } catch (caught) {
+      const error = toAppError(caught);
+      if (error.status >= 500) {
+        ctx.deps.logger.error({ err: caught, requestId: ctx.state.requestId }, "unhandled error");
+      }
+      ctx.status = error.status;
+      for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
+      ctx.body = {
+        error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+        requestId: ctx.state.requestId,
+      };
+    }
+  };
+}
+
+function toAppError(caught: unknown): AppError {
+  if (caught instanceof AppError) return caught;
+  if (caught instanceof ZodError) return new AppError(400, "validation_failed", "The request is not valid.", describeZodError(caught));
+  const http = caught as HttpLikeError;
+  if (typeof http?.status === "number" && http.status >= 400 && http.status < 500) {
+    if (http.type === "entity.parse.failed") return new AppError(400, "invalid_json", "The body is not valid JSON.");
+    const message = http.expose && http.message ? http.message : "The request could not be handled.";
+    return new AppError(http.status, codeByStatus[http.status] ?? "bad_request", message);
+  }
+  return new AppError(500, "internal_error", "Something went wrong on our side.");
+}

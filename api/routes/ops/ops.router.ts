@@ -1,0 +1,64 @@
+import Router from "@koa/router";
+import { checkDb } from "../../../db";
+import { checkTemporal } from "../../../lib/temporal";
+import type { AppExtensions, AppState } from "../../context";
+import type { AppDeps } from "../../deps";
+
+export type CheckName = "db" | "redis" | "s3" | "clamav" | "temporal";
+export type Checks = Record<CheckName, "up" | "down">;
+
+function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Asks every dependency at once, each with its own short timeout. */
+export async function runHealthChecks(deps: AppDeps): Promise<Checks> {
+  const timeoutMs = deps.config.HEALTH_TIMEOUT_MS;
+  const probes: Record<CheckName, (signal: AbortSignal) => Promise<unknown>> = {
+    db: () => checkDb(deps.db),
+    redis: async () => {
+      if (deps.redis.status === "wait" || deps.redis.status === "end") await deps.redis.connect().catch(() => undefined);
+      return deps.redis.ping();
+    },
+    s3: (signal) => deps.storage.checkBucket(signal),
+    clamav: async () => {
+      if (!(await deps.clamd.ping())) throw new Error("clamd did not answer PONG");
+    },
+    temporal: () => checkTemporal(deps.temporal, timeoutMs),
+  };
+  const names = Object.keys(probes) as CheckName[];
+  const results = await Promise.allSettled(names.map((name) => withTimeout(probes[name], timeoutMs)));
+  const checks = {} as Checks;
+  names.forEach((name, i) => {
+    const result = results[i];
+    checks[name] = result.status === "fulfilled" ? "up" : "down";
+    if (result.status === "rejected") deps.logger.warn({ check: name, err: String(result.reason) }, "health check down");
+  });
+  return checks;
+}
+
+export function opsRouter() {
+  const router = new Router<AppState, AppExtensions>();
+
+  router.get("/health", async (ctx) => {
+    const checks = await runHealthChecks(ctx.deps);
+    const healthy = Object.values(checks).every((state) => state === "up");
+    ctx.status = healthy ? 200 : 503;
+    ctx.body = { status: healthy ? "ok" : "degraded", checks };
+  });
+
+  router.get("/metrics", async (ctx) => {
+    ctx.type = ctx.deps.registry.contentType;
+    ctx.body = await ctx.deps.registry.metrics();
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+import { Model, snakeCaseMappers } from "objection";
+
+class TokenRow extends Model {
+  static override get columnNameMappers() {
+    return snakeCaseMappers();
+  }
+}
+
+export class EmailVerification extends TokenRow {
+  static override tableName = "email_verifications";
+
+  id!: string;
+  userId!: string;
+  tokenHash!: string;
+  expiresAt!: Date;
+  usedAt!: Date | null;
+  createdAt!: Date;
+}
+
+export class RefreshToken extends TokenRow {
+  static override tableName = "refresh_tokens";
+
+  id!: string;
+  userId!: string;
+  familyId!: string;
+  tokenHash!: string;
+  expiresAt!: Date;
+  usedAt!: Date | null;
+  revokedAt!: Date | null;
+  createdAt!: Date;
+}

@@ -1,0 +1,32 @@
+import { BaseModel } from "./base-model";
+
+export type Role = "user" | "admin";
+
+export class User extends BaseModel {
+  static override tableName = "users";
+
+  id!: string;
+  email!: string;
+  name!: string | null;
+  passwordHash!: string;
+  role!: Role;
+  emailVerifiedAt!: Date | null;
+  quotaBytes!: number;
+  usedBytes!: number;
+  reservedBytes!: number;
+  disabledAt!: Date | null;
+  firstLoginAt!: Date | null;
+
+  /** The fields a client may see. */
+  toPublic() {
+    return {
+      id: this.id,
+      email: this.email,
+      name: this.name,
+      role: this.role,
+      emailVerified: this.emailVerifiedAt !== null,
+      disabled: this.disabledAt !== null,
+      createdAt: this.createdAt,
+    };
+  }
+}

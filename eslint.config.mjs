@@ -1,0 +1,39 @@
+// @ts-check
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+import { builtinModules } from "node:module";
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", ".data/", "coverage/", "**/*.js", "**/*.mjs"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: globals.node,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // Workflow code is replayed deterministically inside Temporal's sandbox: no Node built-ins,
+    // and activities are only imported as types.
+    files: ["workflows/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: "Workflows must not use Node built-ins." })),
+          patterns: [
+            { group: ["../activities", "../activities/*"], allowTypeImports: true, message: "Import activities with `import type` only." },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,151 @@
+import net from "node:net";
+
+/** What clamd said about one stream. */
+export type ScanResult = { outcome: "clean" } | { outcome: "infected"; signature: string };
+
+/** clamd could not be reached, timed out or answered nonsense: worth retrying later. */
+export class ClamdUnavailableError extends Error {
+  override name = "ClamdUnavailableError";
+}
+
+/** The stream is larger than clamd's StreamMaxLength: retrying will not help. */
+export class ClamdSizeLimitError extends Error {
+  override name = "ClamdSizeLimitError";
+}
+
+export interface ClamdOptions {
+  host: string;
+  port: number;
+  /** Milliseconds without any socket activity before giving up. */
+  timeoutMs: number;
+  /**
+   * clamd's StreamMaxLength. Past it clamd replies and closes while we are still writing, and the
+   * connection reset that follows can swallow its reply; stopping at the same limit ourselves makes
+   * the outcome certain.
+   */
+  maxStreamBytes?: number;
+}
+
+const END_OF_STREAM = Buffer.alloc(4);
+
+/** Reads clamd's reply to one z-command: everything up to the NUL terminator, or up to close. */
+function readReply(socket: net.Socket): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const finish = () => resolve(Buffer.concat(chunks).toString("utf8").replace(/\0[\s\S]*$/, "").trim());
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (chunk.includes(0)) finish();
+    });
+    socket.on("end", finish);
+    socket.on("close", finish);
+    socket.on("timeout", () => {
+      reject(new ClamdUnavailableError("clamd timed out"));
+      socket.destroy();
+    });
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      // A write that hits a socket clamd already closed (size limit) is not the answer: the reply is.
+      if (error.code === "EPIPE" || error.code === "ECONNRESET") return;
+      reject(new ClamdUnavailableError(`clamd unreachable: ${error.message}`));
+    });
+  });
+}
+
+/** Parses the reply to INSTREAM. */
+export function parseScanReply(reply: string): ScanResult {
+  const found = /^stream: (.+) FOUND$/.exec(reply);
+  if (found) return { outcome: "infected", signature: found[1] };
+  if (reply === "stream: OK") return { outcome: "clean" };
+  if (/size limit exceeded/i.test(reply)) throw new ClamdSizeLimitError(reply);
+  throw new ClamdUnavailableError(`unexpected clamd reply: ${reply || "(nothing)"}`);
+}
+
+/** A client for clamd's TCP protocol; one connection per command, no temp files. */
+export class ClamdClient {
+  constructor(private readonly options: ClamdOptions) {}
+
+  private connect(): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: this.options.host, port: this.options.port });
+      socket.setTimeout(this.options.timeoutMs);
+      const fail = (error: Error) => {
+        socket.destroy();
+        reject(new ClamdUnavailableError(`clamd unreachable: ${error.message}`));
+      };
+      socket.once("error", fail);
+      socket.once("timeout", () => fail(new Error("connect timed out")));
+      socket.once("connect", () => {
+        socket.off("error", fail);
+        socket.removeAllListeners("timeout");
+        resolve(socket);
+      });
+    });
+  }
+
+  private async command(name: string): Promise<string> {
+    const socket = await this.connect();
+    try {
+      const reply = readReply(socket);
+      socket.write(`z${name}\0`);
+      return await reply;
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    return (await this.command("PING")) === "PONG";
+  }
+
+  async version(): Promise<string> {
+    return this.command("VERSION");
+  }
+
+  /**
+   * Streams `source` to clamd with INSTREAM, honouring backpressure, and returns its verdict.
+   * Throws ClamdSizeLimitError past StreamMaxLength and ClamdUnavailableError when clamd fails.
+   */
+  async scan(source: AsyncIterable<Uint8Array>): Promise<ScanResult> {
+    const socket = await this.connect();
+    let replied = false;
+    const reply = readReply(socket).finally(() => {
+      replied = true;
+    });
+    // Keep the reply's rejection handled while we are still writing.
+    reply.catch(() => undefined);
+    try {
+      await write(socket, Buffer.from("zINSTREAM\0"));
+      let sent = 0;
+      for await (const chunk of source) {
+        if (replied || socket.destroyed) break;
+        sent += chunk.length;
+        if (this.options.maxStreamBytes !== undefined && sent > this.options.maxStreamBytes) {
+          throw new ClamdSizeLimitError(`stream exceeds the scanner's limit of ${this.options.maxStreamBytes} bytes`);
+        }
+        const header = Buffer.alloc(4);
+        header.writeUInt32BE(chunk.length);
+        await write(socket, header);
+        await write(socket, chunk);
+      }
+      if (!replied && !socket.destroyed) await write(socket, END_OF_STREAM);
+      return parseScanReply(await reply);
+    } finally {
+      socket.destroy();
+    }
+  }
+}
+
+/** Writes and waits for the kernel buffer to drain, or for the socket to go away. */
+function write(socket: net.Socket, data: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed || !socket.writable) return resolve();
+    const done = () => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    if (socket.write(data)) return resolve();
+    socket.once("drain", done);
+    socket.once("close", done);
+  });
+}

@@ -1,0 +1,111 @@
+import { z } from "zod";
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min = 0) => z.coerce.number().int().min(min);
+const url = z.string().url();
+/** Empty strings in .env mean "not set". */
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: int(1).max(65535).default(3000),
+  WORKER_METRICS_PORT: int(1).max(65535).default(9464),
+  /** Loopback port of the Temporal SDK's own Prometheus exporter; the worker merges it into its metrics port. */
+  WORKER_SDK_METRICS_PORT: int(1).max(65535).default(9465),
+  APP_URL: url,
+  API_URL: url,
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL"),
+
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
+  JWT_SECRET_PREVIOUS: optional(z.string().min(32, "must be at least 32 characters")),
+
+  S3_ENDPOINT: url,
+  S3_PUBLIC_ENDPOINT: optional(url),
+  S3_REGION: z.string().min(1),
+  S3_ACCESS_KEY: z.string().min(1),
+  S3_SECRET_KEY: z.string().min(1),
+  S3_BUCKET: z.string().min(3),
+
+  PUBLIC_MAX_BYTES: int(1),
+  DEFAULT_QUOTA_BYTES: int(0).default(10 * GiB),
+  MAX_CONCURRENT_UPLOADS: int(1).default(5),
+  UPLOAD_PART_BYTES: int(5 * MiB).default(8 * MiB),
+  UPLOAD_STALE_MINUTES: int(1).default(15),
+  TRASH_RETENTION_DAYS: int(0).default(30),
+  QUARANTINE_RETENTION_DAYS: int(0).default(30),
+  TRUST_PROXY: bool.default(false),
+
+  CLAMAV_HOST: z.string().min(1),
+  CLAMAV_PORT: int(1).max(65535),
+  /** clamd's StreamMaxLength; libclamav scans nothing above 2147483645 bytes. */
+  CLAMAV_MAX_BYTES: int(1).max(2147483645).default(2147483645),
+  /** Timeout of one clamd exchange without progress, in milliseconds. */
+  CLAMAV_TIMEOUT_MS: int(100).default(30_000),
+
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL"),
+  EMAIL_FROM: z.string().min(3),
+
+  TEMPORAL_ADDRESS: z.string().min(1),
+  TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default("coffer"),
+
+  /** Timeout of each dependency check of GET /health, in milliseconds. */
+  HEALTH_TIMEOUT_MS: int(50).default(2000),
+
+  ADMIN_EMAIL: optional(z.string().email()),
+  ADMIN_PASSWORD: optional(z.string().min(10, "must be at least 10 characters")),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment into a typed config; throws ConfigError naming every bad or missing variable. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const missing = env[name] === undefined || env[name] === "";
+    return missing ? `${name}: is required` : `${name}: ${issue.message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+let cached: Config | undefined;
+
+/** The process's config, parsed once from process.env. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Forgets the cached config so tests can change process.env. */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+/** For entry points: the config, or one line per problem on stderr and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return getConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,16 @@
+/** Build step: bundles workflows/ once so production workers start without webpack. */
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { bundleWorkflowCode } from "@temporalio/worker";
+import { workflowBundlePath } from "./paths";
+
+async function main() {
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve("../workflows") });
+  await writeFile(workflowBundlePath, code);
+  console.log(`workflow bundle written to ${path.relative(process.cwd(), workflowBundlePath)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
