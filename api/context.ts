@@ -1,9 +1,12 @@
 import type { ParameterizedContext } from "koa";
+import type { User } from "../db/models";
 import type { AppDeps } from "./deps";
 
 export interface AppState {
   requestId: string;
+  /** Set by requireUser(). */
   userId?: string;
+  user?: User;
 }
 
 /** What our middleware adds to every Koa context; `input` is what validate() parsed. */

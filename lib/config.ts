@@ -61,6 +61,9 @@ const schema = z.object({
   /** Timeout of each dependency check of GET /health, in milliseconds. */
   HEALTH_TIMEOUT_MS: int(50).default(2000),
 
+  /** Lifetime of an access token (JWT), in seconds. */
+  ACCESS_TOKEN_TTL_SECONDS: int(1).default(900),
+
   ADMIN_EMAIL: optional(z.string().email()),
   ADMIN_PASSWORD: optional(z.string().min(10, "must be at least 10 characters")),
 });
