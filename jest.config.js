@@ -1,7 +1,9 @@
 /** Two projects: unit tests need no services; integration tests run against the local stack. */
-const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022" } }] };
+const transform = { "^.+\\.(ts|js)$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 const common = {
   transform,
+  // jose ships only ES modules: compile it to CommonJS like our own code.
+  transformIgnorePatterns: ["/node_modules/(?!(\\.pnpm/jose@|jose/))"],
   testEnvironment: "node",
   roots: ["<rootDir>"],
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.data/"],
@@ -20,7 +22,6 @@ module.exports = {
       displayName: "integration",
       testMatch: ["**/*.int.test.ts"],
       setupFiles: ["<rootDir>/test/int-env.ts"],
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,20 +1,35 @@
-import type { Knex } from "knex";
-import type { Registry } from "prom-client";
-import type { ClamdClient } from "../lib/clamd";
-import type { Config } from "../lib/config";
-import type { Storage } from "../lib/s3";
+import { log } from "@temporalio/activity";
+import { markFileReady, quarantineFile, rejectFile } from "../db/commands/files/lifecycle";
+import type { ActivityDeps } from "./deps";
+import { scanFileActivity } from "./scan-file";
+import { createThumbnailActivity } from "./thumbnail";
 
-/** What activities may use; built once by the worker, never read from module globals. */
-export interface ActivityDeps {
-  config: Config;
-  db: Knex;
-  storage: Storage;
-  clamd: ClamdClient;
-  registry: Registry;
-}
+export type { ActivityDeps } from "./deps";
+export type { ScanVerdict } from "./scan-file";
 
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+/** Every activity, each safe to run twice: state changes are conditional on the current status. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    scanFile: scanFileActivity(deps),
+    createThumbnail: createThumbnailActivity(deps),
+
+    async markFileReady(fileId: string, sha256: string): Promise<boolean> {
+      return markFileReady(deps.db, fileId, sha256);
+    },
+
+    async quarantineFile(fileId: string, signature: string, sha256: string | null): Promise<boolean> {
+      const quarantined = await quarantineFile(deps.db, deps.storage, fileId, signature, sha256);
+      if (quarantined) {
+        deps.metrics.virusDetections.inc();
+        log.warn("infected file quarantined", { fileId, signature });
+      }
+      return quarantined;
+    },
+
+    async rejectFile(fileId: string, reason: string): Promise<boolean> {
+      return rejectFile(deps.db, deps.storage, fileId, reason);
+    },
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

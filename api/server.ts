@@ -16,7 +16,8 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "API stopping");
-  server.close();
+  // Let requests in flight finish, then close the connections they used.
+  await new Promise((resolve) => server.close(resolve));
   await closeDeps(deps);
   process.exit(0);
 }

@@ -1,12 +1,17 @@
 import type { Knex } from "knex";
+import { knexSnakeCaseMappers } from "objection";
 import { migrationSource } from "./migrations";
 
-/** Knex settings for a database URL: one pool, our migration list, bigint columns as numbers. */
+/**
+ * Knex settings for a database URL: one pool, our migration list, and camelCase in code for
+ * snake_case in the database (identifiers in queries as well as rows).
+ */
 export function knexConfig(databaseUrl: string, pool = { min: 0, max: 10 }): Knex.Config {
   return {
     client: "pg",
     connection: databaseUrl,
     pool,
     migrations: { migrationSource, tableName: "knex_migrations" },
+    ...knexSnakeCaseMappers(),
   };
 }

@@ -20,7 +20,7 @@ describe("ClamdClient against the stack's clamd", () => {
 
   it("reports EICAR as infected with its signature", async () => {
     const result = await clamd.scan(Readable.from([eicar]));
-    expect(result).toEqual({ outcome: "infected", signature: expect.stringMatching(/^Eicar-Test-Signature/) });
+    expect(result).toEqual({ outcome: "infected", signature: expect.stringMatching(/eicar/i) });
   });
 
   it("reports ClamAV's own test file as infected", async () => {

@@ -51,7 +51,10 @@ describe("parseConfig", () => {
     expect(lines.some((line) => line.startsWith("UPLOAD_PART_BYTES: "))).toBe(true);
   });
 
-  it("treats an empty optional variable as unset", () => {
-    expect(parseConfig({ ...valid, JWT_SECRET_PREVIOUS: "", S3_PUBLIC_ENDPOINT: "" }).JWT_SECRET_PREVIOUS).toBeUndefined();
+  it("treats an empty variable as unset, so its default applies", () => {
+    const config = parseConfig({ ...valid, JWT_SECRET_PREVIOUS: "", S3_PUBLIC_ENDPOINT: "", PORT: "", TRUST_PROXY: "" });
+    expect(config.JWT_SECRET_PREVIOUS).toBeUndefined();
+    expect(config.PORT).toBe(3000);
+    expect(config.TRUST_PROXY).toBe(false);
   });
 });

@@ -58,11 +58,42 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default("coffer"),
 
+  // Files
+  /** Lifetime of presigned part-upload URLs, in seconds. */
+  UPLOAD_URL_TTL_SECONDS: int(60).default(3600),
+  /** Lifetime of presigned download and thumbnail URLs, in seconds. */
+  DOWNLOAD_URL_TTL_SECONDS: int(10).default(300),
+  /** FileLifecycle scan retries while clamd is unreachable: first delay, doubling up to the maximum. */
+  SCAN_RETRY_INITIAL_MS: int(10).default(1000),
+  SCAN_RETRY_MAX_MS: int(10).default(60_000),
+  /** A scan without a heartbeat for this long is retried (the worker died). */
+  SCAN_HEARTBEAT_TIMEOUT_MS: int(1000).default(30_000),
+
   /** Timeout of each dependency check of GET /health, in milliseconds. */
   HEALTH_TIMEOUT_MS: int(50).default(2000),
 
   /** Lifetime of an access token (JWT), in seconds. */
   ACCESS_TOKEN_TTL_SECONDS: int(1).default(900),
+
+  // Accounts
+  /** Lifetime of an e-mail verification link, in seconds (24 h). */
+  EMAIL_VERIFICATION_TTL_SECONDS: int(60).default(24 * 3600),
+  /** Lifetime of a refresh token and of its cookie, in seconds (30 days). */
+  REFRESH_TOKEN_TTL_SECONDS: int(60).default(30 * 24 * 3600),
+  /** Failed logins for one email + IP within the window that lock the pair. */
+  LOGIN_MAX_FAILURES: int(1).default(5),
+  /** The window those failures are counted in, in seconds (10 min). */
+  LOGIN_FAILURE_WINDOW_SECONDS: int(1).default(600),
+  /** How long a locked email + IP pair stays locked, in seconds (15 min). */
+  LOGIN_LOCK_SECONDS: int(1).default(900),
+  /** Length of one rate-limit window, in seconds; the *_PER_MINUTE limits count per window. */
+  RATE_LIMIT_WINDOW_SECONDS: int(1).default(60),
+  RATE_LIMIT_AUTH_PER_MINUTE: int(1).default(5),
+  RATE_LIMIT_UPLOAD_PER_MINUTE: int(1).default(60),
+  RATE_LIMIT_PUBLIC_PER_MINUTE: int(1).default(120),
+  RATE_LIMIT_ADMIN_PER_MINUTE: int(1).default(30),
+  /** Prefix of the rate-limit keys in Redis (several deployments or test runs can share one Redis). */
+  RATE_LIMIT_PREFIX: z.string().min(1).default("coffer:ratelimit"),
 
   ADMIN_EMAIL: optional(z.string().email()),
   ADMIN_PASSWORD: optional(z.string().min(10, "must be at least 10 characters")),
@@ -79,7 +110,9 @@ export class ConfigError extends Error {
 
 /** Parses an environment into a typed config; throws ConfigError naming every bad or missing variable. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
-  const result = schema.safeParse(env);
+  // An empty value in .env means "not set": the default applies.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const result = schema.safeParse(given);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join(".");

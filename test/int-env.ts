@@ -9,7 +9,7 @@ const envFile = existsSync(path.join(root, ".env")) ? ".env" : ".env.example";
 dotenv.config({ path: path.join(root, envFile), quiet: true });
 
 process.env.NODE_ENV = "test";
-process.env.LOG_LEVEL ??= "silent";
+process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? "silent";
 if (!process.env.TEST_DATABASE_URL) {
   const url = new URL(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/coffer");
   url.pathname = `${url.pathname}_test`;

@@ -5,7 +5,7 @@ import { createDb } from "../db";
 import { ClamdClient } from "../lib/clamd";
 import { loadConfigOrExit } from "../lib/config";
 import { createLogger } from "../lib/logger";
-import { createRegistry } from "../lib/metrics";
+import { createRegistry, createWorkerMetrics } from "../lib/metrics";
 import { Storage } from "../lib/s3";
 import { startMetricsServer } from "./metrics-server";
 import { workflowBundlePath } from "./paths";
@@ -16,7 +16,7 @@ async function main() {
   const logger = createLogger({ level: config.LOG_LEVEL, name: "worker" });
 
   // Must run before any connection exists. Its default shutdownSignals (SIGINT, SIGTERM, …) make
-  // worker.run() drain in-flight tasks and resolve.
+  // worker.run() stop polling, give running activities shutdownGraceTime, and resolve.
   Runtime.install({
     logger: new PinoSdkLogger(logger),
     telemetryOptions: {
@@ -53,7 +53,9 @@ async function main() {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: workflowBundlePath },
-      activities: createActivities({ config, db, storage, clamd, registry }),
+      // Activities still running after this are cancelled and retried elsewhere (a scan restarts).
+      shutdownGraceTime: "30 seconds",
+      activities: createActivities({ config, db, storage, clamd, metrics: createWorkerMetrics(registry) }),
     });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, "worker started");
     await worker.run();

@@ -1,2 +1,2 @@
 // Every workflow the worker runs is exported from here.
-export {};
+export { fileLifecycle, stepQuery } from "./file-lifecycle";

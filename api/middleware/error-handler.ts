@@ -49,7 +49,7 @@ function toAppError(caught: unknown): AppError {
   if (caught instanceof ZodError) return new AppError(400, "validation_failed", "The request is not valid.", describeZodError(caught));
   const http = caught as HttpLikeError;
   if (typeof http?.status === "number" && http.status >= 400 && http.status < 500) {
-    if (http.type === "entity.parse.failed") return new AppError(400, "invalid_json", "The body is not valid JSON.");
+    if (http.type === "entity.parse.failed" || (caught instanceof SyntaxError && http.status === 400)) return new AppError(400, "invalid_json", "The body is not valid JSON.");
     const message = http.expose && http.message ? http.message : "The request could not be handled.";
     return new AppError(http.status, codeByStatus[http.status] ?? "bad_request", message);
   }

@@ -1,11 +1,7 @@
-import { Model, snakeCaseMappers } from "objection";
+import { Model } from "objection";
 
-/** Columns are snake_case in PostgreSQL and camelCase in code; timestamps are kept by the model. */
+/** Timestamps kept by the model; names are mapped to snake_case by the knex config (db/knexfile.ts). */
 export class BaseModel extends Model {
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
-  }
-
   createdAt?: Date;
   updatedAt?: Date;
 

@@ -21,4 +21,6 @@ export class File extends BaseModel {
   scannedAt!: Date | null;
   thumbnailKey!: string | null;
   trashedAt!: Date | null;
+  /** The file or folder whose deletion put this one in the trash. */
+  trashRootId!: string | null;
 }

@@ -8,4 +8,6 @@ export class Folder extends BaseModel {
   parentId!: string | null;
   name!: string;
   trashedAt!: Date | null;
+  /** The file or folder whose deletion put this one in the trash. */
+  trashRootId!: string | null;
 }

@@ -1,11 +1,7 @@
-import { Model, snakeCaseMappers } from "objection";
+import { Model } from "objection";
 
 /** Append-only rows: no updated_at, `at` set by the database. */
-class Entry extends Model {
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
-  }
-}
+class Entry extends Model {}
 
 export class AuditEntry extends Entry {
   static override tableName = "audit_log";

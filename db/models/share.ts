@@ -4,7 +4,8 @@ export class Share extends BaseModel {
   static override tableName = "shares";
 
   id!: string;
-  fileId!: string;
+  /** NULL once the file was permanently deleted (the link then answers 410). */
+  fileId!: string | null;
   ownerId!: string;
   token!: string;
   passwordHash!: string | null;

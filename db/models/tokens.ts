@@ -1,10 +1,6 @@
-import { Model, snakeCaseMappers } from "objection";
+import { Model } from "objection";
 
-class TokenRow extends Model {
-  static override get columnNameMappers() {
-    return snakeCaseMappers();
-  }
-}
+class TokenRow extends Model {}
 
 export class EmailVerification extends TokenRow {
   static override tableName = "email_verifications";

@@ -1,0 +1,53 @@
+import type { Knex } from "knex";
+import { hashPassword } from "../../../lib/passwords";
+import { User } from "../../models";
+import { recordAudit } from "../record";
+import { createEmailVerification } from "./email-verification";
+
+export interface RegisterUserProps {
+  db: Knex;
+  email: string;
+  password: string;
+  name: string | null;
+  quotaBytes: number;
+  verificationTtlSeconds: number;
+  ip: string;
+}
+
+export type RegisterUserResult =
+  | { ok: true; user: User; verificationToken: string }
+  | { ok: false; reason: "email_taken" };
+
+/**
+ * Creates an unverified account and its first verification token. The e-mail is kept as typed
+ * (trimmed) and is unique case-insensitively; a taken one is reported, not thrown.
+ */
+export async function registerUser(props: RegisterUserProps): Promise<RegisterUserResult> {
+  const passwordHash = await hashPassword(props.password);
+  return props.db.transaction(async (trx) => {
+    // ON CONFLICT DO NOTHING against users_email_unique (lower(email)): no existence check first.
+    const rows: Record<string, unknown>[] = await trx("users")
+      .insert({
+        email: props.email.trim(),
+        name: props.name,
+        passwordHash,
+        role: "user",
+        quotaBytes: props.quotaBytes,
+      })
+      .onConflict()
+      .ignore()
+      .returning("*");
+    if (rows.length === 0) return { ok: false, reason: "email_taken" } as const;
+    const user = User.fromDatabaseJson(rows[0]);
+    const verificationToken = await createEmailVerification(trx, user.id, props.verificationTtlSeconds);
+    await recordAudit(trx, {
+      actorId: user.id,
+      action: "user.registered",
+      targetType: "user",
+      targetId: user.id,
+      ip: props.ip,
+      details: { email: user.email },
+    });
+    return { ok: true, user, verificationToken } as const;
+  });
+}

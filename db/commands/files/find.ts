@@ -1,0 +1,32 @@
+import type { Knex } from "knex";
+import { notFound } from "../../../lib/errors";
+import { File, Folder } from "../../models";
+
+/** The user's file, trashed or not; another user's file is "not found". */
+export async function findOwnedFile(db: Knex | Knex.Transaction, ownerId: string, fileId: string): Promise<File> {
+  const file = await File.query(db).findOne({ id: fileId, ownerId });
+  if (!file) throw notFound("file");
+  return file;
+}
+
+/** The user's folder, trashed or not; another user's folder is "not found". */
+export async function findOwnedFolder(db: Knex | Knex.Transaction, ownerId: string, folderId: string): Promise<Folder> {
+  const folder = await Folder.query(db).findOne({ id: folderId, ownerId });
+  if (!folder) throw notFound("folder");
+  return folder;
+}
+
+/** A folder new items may go into: the user's own and not in the trash. */
+export async function findLiveFolder(db: Knex | Knex.Transaction, ownerId: string, folderId: string): Promise<Folder> {
+  const folder = await findOwnedFolder(db, ownerId, folderId);
+  if (folder.trashedAt) throw notFound("folder");
+  return folder;
+}
+
+/** True for PostgreSQL's unique-violation on the live-name indexes. */
+export function isNameTaken(error: unknown): boolean {
+  const pg = error as { code?: string; constraint?: string; nativeError?: { code?: string; constraint?: string } };
+  const code = pg.nativeError?.code ?? pg.code;
+  const constraint = pg.nativeError?.constraint ?? pg.constraint ?? "";
+  return code === "23505" && constraint.endsWith("_live_name_unique");
+}

@@ -1,0 +1,100 @@
+import type { Knex } from "knex";
+import type { Storage } from "../../../lib/s3";
+import { File, Share } from "../../models";
+import { recordAudit, recordUploadEvent } from "../record";
+import { shiftBytes } from "./quota";
+
+/** Where an infected file's object goes. */
+export const quarantineKey = (file: Pick<File, "ownerId" | "id">) => `quarantine/${file.ownerId}/${file.id}`;
+export const thumbnailKey = (file: Pick<File, "ownerId" | "id">) => `thumbnails/${file.ownerId}/${file.id}.webp`;
+
+/** processing → ready with its checksum. False when the file is gone or no longer processing. */
+export async function markFileReady(db: Knex, fileId: string, sha256: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const [file] = (await File.query(trx)
+      .patch({ status: "ready", sha256, scannedAt: new Date() })
+      .where({ id: fileId, status: "processing" })
+      .returning("*")) as unknown as File[];
+    if (!file) return false;
+    await recordUploadEvent(trx, { fileId, userId: file.ownerId, type: "scanned_clean", mimeType: file.mimeType, bytes: file.sizeBytes });
+    await recordAudit(trx, { actorId: null, action: "file.ready", targetType: "file", targetId: fileId, details: { sha256 } });
+    return true;
+  });
+}
+
+/**
+ * processing → quarantined: the object moves under quarantine/, the file goes to the trash, its
+ * bytes are refunded and its shares revoked. Each step is safe to repeat: the copy is skipped once
+ * the row says quarantined, the refund happens only in the transition, the delete of the original
+ * tolerates a missing object. Returns true only for the call that made the transition.
+ */
+export async function quarantineFile(db: Knex, storage: Storage, fileId: string, signature: string, sha256: string | null): Promise<boolean> {
+  const file = await File.query(db).findById(fileId);
+  if (!file) return false;
+  const originalKey = `${file.ownerId}/${file.id}`;
+  const target = quarantineKey(file);
+  if (file.status === "processing") await storage.copyObject(originalKey, target);
+
+  const transitioned = await db.transaction(async (trx) => {
+    const [moved] = (await File.query(trx)
+      .patch({
+        status: "quarantined",
+        s3Key: target,
+        scanSignature: signature,
+        sha256,
+        scannedAt: new Date(),
+        trashedAt: new Date(),
+        trashRootId: fileId,
+      })
+      .where({ id: fileId, status: "processing" })
+      .returning("*")) as unknown as File[];
+    if (!moved) return false;
+    await shiftBytes(trx, moved.ownerId, { used: -moved.sizeBytes });
+    await Share.query(trx).patch({ revokedAt: new Date() }).where({ fileId }).whereNull("revokedAt");
+    await recordUploadEvent(trx, {
+      fileId,
+      userId: moved.ownerId,
+      type: "scanned_infected",
+      mimeType: moved.mimeType,
+      bytes: moved.sizeBytes,
+      reason: signature,
+    });
+    await recordAudit(trx, {
+      actorId: null,
+      action: "file.quarantined",
+      targetType: "file",
+      targetId: fileId,
+      details: { signature, ownerId: moved.ownerId, sizeBytes: moved.sizeBytes },
+    });
+    return true;
+  });
+  const now = await File.query(db).findById(fileId);
+  if (now?.status === "quarantined") await storage.deleteObject(originalKey);
+  return transitioned;
+}
+
+/**
+ * processing → rejected (the scanner cannot take a file this large): never served, object deleted,
+ * bytes refunded. Safe to repeat.
+ */
+export async function rejectFile(db: Knex, storage: Storage, fileId: string, reason: string): Promise<boolean> {
+  const transitioned = await db.transaction(async (trx) => {
+    const [file] = (await File.query(trx)
+      .patch({ status: "rejected", statusReason: reason })
+      .where({ id: fileId, status: "processing" })
+      .returning("*")) as unknown as File[];
+    if (!file) return false;
+    await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
+    await recordUploadEvent(trx, { fileId, userId: file.ownerId, type: "scan_error", mimeType: file.mimeType, bytes: file.sizeBytes, reason });
+    await recordAudit(trx, { actorId: null, action: "file.rejected", targetType: "file", targetId: fileId, details: { reason } });
+    return true;
+  });
+  const file = await File.query(db).findById(fileId);
+  if (file?.status === "rejected") await storage.deleteObject(file.s3Key);
+  return transitioned;
+}
+
+/** Records a thumbnail for a file that still exists. */
+export async function setThumbnail(db: Knex, fileId: string, key: string): Promise<boolean> {
+  return (await File.query(db).patch({ thumbnailKey: key }).where({ id: fileId })) > 0;
+}

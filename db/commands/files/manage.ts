@@ -1,0 +1,122 @@
+import type { Knex } from "knex";
+import { badRequest, conflict } from "../../../lib/errors";
+import type { Storage } from "../../../lib/s3";
+import { File, Folder, Share } from "../../models";
+import { recordAudit } from "../record";
+import { findLiveFolder, findOwnedFile, isNameTaken } from "./find";
+import { freeName } from "./free-name";
+import { shiftBytes } from "./quota";
+
+const nameTaken = () => conflict("name_taken", "An item with this name already exists here.");
+
+export interface UpdateFileProps {
+  db: Knex;
+  ownerId: string;
+  fileId: string;
+  name?: string;
+  /** Target folder; null for the root, undefined to stay. */
+  folderId?: string | null;
+}
+
+/** Renames and/or moves a live file; 409 name_taken on a clash. */
+export async function updateFile({ db, ownerId, fileId, name, folderId }: UpdateFileProps): Promise<File> {
+  return db.transaction(async (trx) => {
+    const file = await findOwnedFile(trx, ownerId, fileId);
+    if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash first.");
+    if (folderId) await findLiveFolder(trx, ownerId, folderId);
+    const patch = { ...(name === undefined ? {} : { name }), ...(folderId === undefined ? {} : { folderId }) };
+    if (Object.keys(patch).length === 0) return file;
+    return file
+      .$query(trx)
+      .patchAndFetch(patch)
+      .catch((error: unknown) => {
+        if (isNameTaken(error)) throw nameTaken();
+        throw error;
+      });
+  });
+}
+
+/** Moves a file to the trash; it keeps counting against the quota until purged. */
+export async function trashFile(db: Knex, ownerId: string, fileId: string): Promise<File> {
+  return db.transaction(async (trx) => {
+    const file = await findOwnedFile(trx, ownerId, fileId);
+    if (file.trashedAt) return file;
+    if (file.status === "uploading") throw conflict("upload_open", "Abort the upload instead of trashing it.");
+    const trashed = await file.$query(trx).patchAndFetch({ trashedAt: new Date(), trashRootId: file.id });
+    await recordAudit(trx, { actorId: ownerId, action: "file.trashed", targetType: "file", targetId: fileId });
+    return trashed;
+  });
+}
+
+/**
+ * Brings a file the user trashed back to its folder (or the root when that folder is gone), as
+ * "name (1)" when its name was taken meanwhile.
+ */
+export async function restoreFile(db: Knex, ownerId: string, fileId: string): Promise<File> {
+  return db.transaction(async (trx) => {
+    const file = await findOwnedFile(trx, ownerId, fileId);
+    if (!file.trashedAt) return file;
+    if (file.status === "quarantined") throw conflict("quarantined", "An infected file cannot be restored.");
+    if (file.trashRootId !== file.id) throw conflict("in_trashed_folder", "Restore the folder this file was trashed with.");
+    const folder = file.folderId ? await Folder.query(trx).findById(file.folderId) : undefined;
+    const folderId = folder && !folder.trashedAt ? folder.id : null;
+    const name = await freeName(trx, "file", ownerId, folderId, file.name);
+    const restored = await file.$query(trx).patchAndFetch({ trashedAt: null, trashRootId: null, folderId, name });
+    await recordAudit(trx, { actorId: ownerId, action: "file.restored", targetType: "file", targetId: fileId });
+    return restored;
+  });
+}
+
+export interface DeleteFileProps {
+  db: Knex;
+  storage: Storage;
+  fileId: string;
+  /** Restricts the delete to this owner's file (routes); housekeeping passes none. */
+  ownerId?: string;
+  actorId: string | null;
+  reason: string;
+}
+
+/**
+ * Deletes a file for good: row gone, its shares revoked, the bytes it still held released (used for
+ * processing/ready, reserved for an open upload), then object, thumbnail and any open multipart
+ * upload removed from S3. Returns false when there was nothing to delete.
+ */
+export async function deleteFilePermanently({ db, storage, fileId, ownerId, actorId, reason }: DeleteFileProps): Promise<boolean> {
+  const deleted = await db.transaction(async (trx) => {
+    const query = File.query(trx).delete().where({ id: fileId });
+    if (ownerId) query.where({ ownerId });
+    const [file] = (await query.returning("*")) as unknown as File[];
+    if (!file) return null;
+    await Share.query(trx).patch({ revokedAt: new Date() }).where({ fileId }).whereNull("revokedAt");
+    if (file.status === "uploading") await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
+    if (file.status === "processing" || file.status === "ready") await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
+    await recordAudit(trx, {
+      actorId,
+      action: "file.deleted",
+      targetType: "file",
+      targetId: fileId,
+      details: { reason, ownerId: file.ownerId, sizeBytes: file.sizeBytes, status: file.status },
+    });
+    return file;
+  });
+  if (!deleted) return false;
+  if (deleted.uploadId) await storage.abortMultipartUpload(deleted.s3Key, deleted.uploadId);
+  await storage.deleteObject(deleted.s3Key);
+  if (deleted.thumbnailKey) await storage.deleteObject(deleted.thumbnailKey);
+  return true;
+}
+
+/** What the user put in the trash themselves (not the content of trashed folders), newest first. */
+export async function listTrash(db: Knex, ownerId: string, limit: number) {
+  const [folders, files] = await Promise.all([
+    Folder.query(db).where({ ownerId }).whereNotNull("trashedAt").whereColumn("trashRootId", "id").orderBy("trashedAt", "desc").limit(limit),
+    File.query(db).where({ ownerId }).whereNotNull("trashedAt").whereColumn("trashRootId", "id").orderBy("trashedAt", "desc").limit(limit),
+  ]);
+  return { folders, files };
+}
+
+export function assertPartNumbers(partNumbers: number[], partCount: number): void {
+  const outside = partNumbers.filter((n) => n > partCount);
+  if (outside.length) throw badRequest(`This upload has ${partCount} parts.`, { partNumbers: outside });
+}

@@ -1,0 +1,18 @@
+import type { Knex } from "knex";
+import { User } from "../../models";
+
+/**
+ * Moves a user's byte counters by the given deltas in one UPDATE, inside the transaction that made
+ * the file's status change: the status change is the guard that makes each move happen once.
+ */
+export async function shiftBytes(
+  trx: Knex.Transaction,
+  userId: string,
+  deltas: { used?: number; reserved?: number },
+): Promise<void> {
+  const patch: Record<string, unknown> = {};
+  if (deltas.used) patch.usedBytes = trx.raw("used_bytes + ?", [deltas.used]);
+  if (deltas.reserved) patch.reservedBytes = trx.raw("reserved_bytes + ?", [deltas.reserved]);
+  if (Object.keys(patch).length === 0) return;
+  await User.query(trx).patch(patch as Partial<User>).where("id", userId);
+}

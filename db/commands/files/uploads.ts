@@ -1,0 +1,180 @@
+import { randomUUID } from "node:crypto";
+import type { Knex } from "knex";
+import { AppError, badRequest, conflict, notFound, tooManyRequests } from "../../../lib/errors";
+import { type Storage, isInvalidParts, isMissing } from "../../../lib/s3";
+import { File, User } from "../../models";
+import { recordAudit, recordUploadEvent } from "../record";
+import { findLiveFolder, findOwnedFile, isNameTaken } from "./find";
+import { shiftBytes } from "./quota";
+
+export interface StartUploadProps {
+  db: Knex;
+  storage: Storage;
+  ownerId: string;
+  name: string;
+  sizeBytes: number;
+  mimeType: string;
+  folderId: string | null;
+  limits: { maxFileBytes: number; maxOpenUploads: number };
+  ip?: string;
+}
+
+/**
+ * Opens a multipart upload and reserves its size against the quota in one row-locked transaction:
+ * the reserved sum can never pass the quota, whatever runs in parallel.
+ */
+export async function startUpload(props: StartUploadProps): Promise<File> {
+  const { db, storage, ownerId, name, sizeBytes, mimeType, folderId, limits } = props;
+  if (sizeBytes > limits.maxFileBytes) {
+    throw new AppError(413, "file_too_large", `Files may be at most ${limits.maxFileBytes} bytes.`);
+  }
+  const fileId = randomUUID();
+  const s3Key = `${ownerId}/${fileId}`;
+  const uploadId = await storage.createMultipartUpload(s3Key, mimeType);
+  try {
+    return await db.transaction(async (trx) => {
+      const user = await User.query(trx).findById(ownerId).forUpdate();
+      if (!user) throw notFound("user");
+      if (folderId) await findLiveFolder(trx, ownerId, folderId);
+      const open = await File.query(trx).where({ ownerId, status: "uploading" }).resultSize();
+      if (open >= limits.maxOpenUploads) {
+        throw tooManyRequests("too_many_uploads", `At most ${limits.maxOpenUploads} uploads may be open at once.`, 60);
+      }
+      const reserved = await User.query(trx)
+        .patch({ reservedBytes: User.raw("reserved_bytes + ?", [sizeBytes]) as unknown as number })
+        .where("id", ownerId)
+        .whereRaw("used_bytes + reserved_bytes + ? <= quota_bytes", [sizeBytes]);
+      if (reserved === 0) throw new AppError(413, "quota_exceeded", "This file does not fit in your quota.");
+      const file = await File.query(trx)
+        .insertAndFetch({
+          id: fileId,
+          ownerId,
+          folderId,
+          name,
+          sizeBytes,
+          mimeType,
+          s3Key,
+          status: "uploading",
+          uploadId,
+          lastHeartbeatAt: new Date(),
+        })
+        .catch((error: unknown) => {
+          if (isNameTaken(error)) throw conflict("name_taken", "An item with this name already exists here.");
+          throw error;
+        });
+      await recordUploadEvent(trx, { fileId, userId: ownerId, type: "initiated", mimeType, bytes: sizeBytes });
+      await recordAudit(trx, { actorId: ownerId, action: "upload.started", targetType: "file", targetId: fileId, ip: props.ip });
+      return file;
+    });
+  } catch (error) {
+    await storage.abortMultipartUpload(s3Key, uploadId).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** An upload of the user's that is still open, or 409. */
+export async function findOpenUpload(db: Knex, ownerId: string, fileId: string): Promise<File & { uploadId: string }> {
+  const file = await findOwnedFile(db, ownerId, fileId);
+  if (file.status !== "uploading" || !file.uploadId) {
+    throw conflict("upload_closed", "This upload is no longer open.");
+  }
+  return file as File & { uploadId: string };
+}
+
+/** Records that the client is still uploading; false when the upload is no longer open. */
+export async function touchUpload(db: Knex, ownerId: string, fileId: string): Promise<boolean> {
+  const updated = await File.query(db)
+    .patch({ lastHeartbeatAt: new Date() })
+    .where({ id: fileId, ownerId, status: "uploading" });
+  return updated > 0;
+}
+
+export interface FailUploadProps {
+  db: Knex;
+  storage: Storage;
+  fileId: string;
+  reason: string;
+  actorId: string | null;
+}
+
+/**
+ * Closes an open upload as failed: S3 multipart aborted (or the object deleted), reservation
+ * released. Only the call that moves the row out of "uploading" releases bytes, so repeating it is
+ * harmless. Returns false when the upload was not open.
+ */
+export async function failUpload({ db, storage, fileId, reason, actorId }: FailUploadProps): Promise<boolean> {
+  const closed = await db.transaction(async (trx) => {
+    const [file] = (await File.query(trx)
+      .patch({ status: "failed", statusReason: reason, lastHeartbeatAt: null })
+      .where({ id: fileId, status: "uploading" })
+      .returning("*")) as unknown as File[];
+    if (!file) return null;
+    await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
+    await recordUploadEvent(trx, { fileId, userId: file.ownerId, type: "failed", mimeType: file.mimeType, bytes: file.sizeBytes, reason });
+    await recordAudit(trx, { actorId, action: "upload.failed", targetType: "file", targetId: fileId, details: { reason } });
+    return file;
+  });
+  const file = closed ?? (await File.query(db).findById(fileId));
+  if (file?.status === "failed") {
+    if (file.uploadId) await storage.abortMultipartUpload(file.s3Key, file.uploadId);
+    await storage.deleteObject(file.s3Key);
+  }
+  return closed !== null;
+}
+
+export interface CompletedPart {
+  partNumber: number;
+  etag: string;
+}
+
+export interface CompleteUploadProps {
+  db: Knex;
+  storage: Storage;
+  ownerId: string;
+  fileId: string;
+  parts: CompletedPart[];
+  ip?: string;
+}
+
+/**
+ * Assembles the parts, checks the stored size against the declared one (a mismatch fails the upload
+ * and releases its reservation), and moves the file to "processing", turning the reservation into
+ * used bytes. A file already past "uploading" is returned as it is, so a repeated call is harmless.
+ * Returns the file and whether this call did the transition.
+ */
+export async function completeUpload(props: CompleteUploadProps): Promise<{ file: File; completedNow: boolean }> {
+  const { db, storage, ownerId, fileId, parts } = props;
+  const file = await findOwnedFile(db, ownerId, fileId);
+  if (file.status !== "uploading") {
+    if (file.status === "failed") throw conflict("upload_closed", "This upload was aborted.");
+    return { file, completedNow: false };
+  }
+  try {
+    await storage.completeMultipartUpload(file.s3Key, file.uploadId!, parts);
+  } catch (error) {
+    if (isInvalidParts(error)) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
+    // A previous call may have assembled the object and died before recording it.
+    if (!isMissing(error)) throw error;
+  }
+  const storedBytes = await storage.objectSize(file.s3Key);
+  if (storedBytes === null) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
+  if (storedBytes !== file.sizeBytes) {
+    await failUpload({ db, storage, fileId, reason: "size_mismatch", actorId: ownerId });
+    throw badRequest(`The upload holds ${storedBytes} bytes, not the declared ${file.sizeBytes}; it was aborted.`, {
+      reason: "size_mismatch",
+      storedBytes,
+      declaredBytes: file.sizeBytes,
+    });
+  }
+  return db.transaction(async (trx) => {
+    const [moved] = (await File.query(trx)
+      .patch({ status: "processing", uploadId: null, lastHeartbeatAt: null })
+      .where({ id: fileId, status: "uploading" })
+      .returning("*")) as unknown as File[];
+    if (!moved) return { file: await findOwnedFile(trx, ownerId, fileId), completedNow: false };
+    await shiftBytes(trx, ownerId, { reserved: -moved.sizeBytes, used: moved.sizeBytes });
+    await recordUploadEvent(trx, { fileId, userId: ownerId, type: "completed", mimeType: moved.mimeType, bytes: moved.sizeBytes });
+    await recordAudit(trx, { actorId: ownerId, action: "upload.completed", targetType: "file", targetId: fileId, ip: props.ip });
+    return { file: moved, completedNow: true };
+  });
+}
