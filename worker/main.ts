@@ -1,4 +1,5 @@
 import "../lib/env-file";
+import { Client, Connection } from "@temporalio/client";
 import { NativeConnection, Runtime, Worker } from "@temporalio/worker";
 import { createActivities } from "../activities";
 import { createDb } from "../db";
@@ -9,6 +10,7 @@ import { createRegistry, createWorkerMetrics } from "../lib/metrics";
 import { Storage } from "../lib/s3";
 import { startMetricsServer } from "./metrics-server";
 import { workflowBundlePath } from "./paths";
+import { ensureSchedules, scheduleDefinitions } from "./schedules";
 import { PinoSdkLogger } from "./sdk-logger";
 
 async function main() {
@@ -47,7 +49,10 @@ async function main() {
     });
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
+    const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+    await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, scheduleDefinitions(config), logger);
     const worker = await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -61,6 +66,7 @@ async function main() {
     await worker.run();
     logger.info("worker stopped");
   } finally {
+    await clientConnection.close();
     await connection.close();
     metricsServer.close();
     storage.destroy();

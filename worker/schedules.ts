@@ -1,0 +1,57 @@
+import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptions } from "@temporalio/client";
+import type { Duration } from "@temporalio/common";
+import type { Config } from "../lib/config";
+import type { Logger } from "../lib/logger";
+
+/** One recurring workflow: its schedule id, how often, and the workflow it starts with which args. */
+export interface ScheduleDefinition {
+  id: string;
+  /** e.g. "1h", "10m"; or a cron expression for calendar times. */
+  every?: Duration;
+  cron?: string;
+  workflowType: string;
+  args: unknown[];
+}
+
+/**
+ * Every schedule of SPEC §7. Each issue that adds a housekeeping workflow adds its entry here;
+ * intervals come from config so tests can shorten them.
+ */
+export function scheduleDefinitions(_config: Config): ScheduleDefinition[] {
+  return [];
+}
+
+function toOptions(definition: ScheduleDefinition, taskQueue: string): ScheduleOptions {
+  return {
+    scheduleId: definition.id,
+    spec: definition.cron ? { cronExpressions: [definition.cron] } : { intervals: [{ every: definition.every! }] },
+    action: {
+      type: "startWorkflow",
+      workflowType: definition.workflowType,
+      workflowId: definition.id,
+      taskQueue,
+      args: definition.args,
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: "1 minute" },
+  };
+}
+
+/** Creates each schedule, or brings an existing one up to date: safe on every worker start. */
+export async function ensureSchedules(client: Client, taskQueue: string, definitions: ScheduleDefinition[], logger: Logger): Promise<void> {
+  for (const definition of definitions) {
+    const options = toOptions(definition, taskQueue);
+    try {
+      await client.schedule.create(options);
+      logger.info({ scheduleId: definition.id }, "schedule created");
+    } catch (error) {
+      if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+      await client.schedule.getHandle(definition.id).update((previous) => ({
+        ...previous,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...previous.policies, ...options.policies },
+      }));
+      logger.info({ scheduleId: definition.id }, "schedule updated");
+    }
+  }
+}
