@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import { buildDeps } from "../api/build-deps";
+import type { AppDeps } from "../api/deps";
+import { getConfig } from "../lib/config";
+import { createLogger } from "../lib/logger";
+import "../lib/env-file";
+
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+
+/** The API's dependencies against the local stack (the bench reads .env like `npm start`). */
+export async function benchDeps(overrides: Record<string, string> = {}): Promise<AppDeps> {
+  Object.assign(process.env, { LOG_LEVEL: "warn", ...overrides });
+  const config = getConfig();
+  const deps = buildDeps(config, createLogger({ level: "warn", name: "bench" }));
+  await deps.db.migrate.latest();
+  return deps;
+}
+
+/** Seconds taken by `work`. */
+export async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** Runs each contender `rounds` times, alternating, and keeps each one's best time. */
+export async function compare(rounds: number, contenders: Record<string, () => Promise<unknown>>) {
+  const best: Record<string, number> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, work] of Object.entries(contenders)) {
+      const seconds = await timed(work);
+      best[name] = Math.min(best[name] ?? Infinity, seconds);
+      console.log(`  round ${round + 1} ${name}: ${seconds.toFixed(2)} s`);
+    }
+  }
+  return best;
+}
+
+/** Resident set size of a process in bytes, from /proc. */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** Samples a process's RSS every 20 ms while `work` runs; returns the peak. */
+export async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<number> {
+  let peak = rssOf(pid);
+  const timer = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssOf(pid));
+    } catch {
+      // the process ended
+    }
+  }, 20);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, rssOf(pid));
+}
+
+export const mbps = (bytes: number, seconds: number) => bytes / MiB / seconds;
+
+/** Runs `tasks` with at most `limit` at once. */
+export async function withConcurrency<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const index = next++;
+        results[index] = await tasks[index]();
+      }
+    }),
+  );
+  return results;
+}
+
+/** Bytes with some variety so nothing along the way can shortcut them. */
+export function benchBytes(size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let x = 0x12345678;
+  for (let i = 0; i + 4 <= size; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    bytes.writeInt32LE(x | 0, i);
+  }
+  return bytes;
+}
+
+export function report(title: string, ours: { label: string; value: number }, baseline: { label: string; value: number }, unit: string, goal: string) {
+  const ratio = ours.value / baseline.value;
+  console.log(`\n${title}`);
+  console.log(`  ours      ${ours.label}: ${ours.value.toFixed(1)} ${unit}`);
+  console.log(`  baseline  ${baseline.label}: ${baseline.value.toFixed(1)} ${unit}`);
+  console.log(`  ratio     ${ratio.toFixed(3)}   (goal: ${goal})`);
+  return ratio;
+}

@@ -1,0 +1,105 @@
+/**
+ * bench scan: Coffer's scan of a 1 GiB object (S3 → clamd INSTREAM + SHA-256, run by FileLifecycle
+ * on a real worker process) against a raw INSTREAM of the same object from S3 with no hashing, in
+ * the same run. Goals: ours ≥ 0.9 × raw throughput; the worker's peak RSS while scanning within
+ * 64 MiB of its idle RSS.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import argon2 from "argon2";
+import { closeDeps } from "../api/build-deps";
+import { File, User } from "../db/models";
+import { ClamdClient } from "../lib/clamd";
+import { fileLifecycleId, startFileLifecycle } from "../lib/file-lifecycle";
+import { GiB, MiB, benchBytes, benchDeps, compare, mbps, peakRssDuring, report, rssOf, withConcurrency } from "./common";
+
+const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
+const PART = 64 * MiB;
+
+async function main() {
+  const taskQueue = `bench-scan-${randomUUID()}`;
+  const deps = await benchDeps({ TEMPORAL_TASK_QUEUE: taskQueue });
+  const { storage, config, db, temporal } = deps;
+  const user = await User.query(db).insertAndFetch({
+    email: `bench-${randomUUID()}@example.com`,
+    passwordHash: await argon2.hash("bench-password-0123"),
+    role: "user",
+    emailVerifiedAt: new Date(),
+    quotaBytes: 64 * GiB,
+  });
+
+  console.log(`bench scan: ${SIZE / MiB} MiB object`);
+  const master = `bench/scan-source-${randomUUID()}`;
+  const uploadId = await storage.createMultipartUpload(master, "application/octet-stream");
+  const bytes = benchBytes(SIZE);
+  const numbers = Array.from({ length: Math.ceil(SIZE / PART) }, (_, i) => i + 1);
+  const parts = await withConcurrency(4, numbers.map((n) => async () => {
+    const url = await storage.presignUploadPart(master, uploadId, n, 3600);
+    const res = await fetch(url, { method: "PUT", body: bytes.subarray((n - 1) * PART, n * PART) });
+    return { partNumber: n, etag: res.headers.get("etag")! };
+  }));
+  await storage.completeMultipartUpload(master, uploadId, parts);
+
+  const worker: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, "..", "worker", "main.js")], {
+    env: { ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_PORT: "19464", WORKER_SDK_METRICS_PORT: "19465", LOG_LEVEL: "warn" },
+    stdio: "inherit",
+  });
+
+  /** A file row in processing whose object is a server-side copy of the master. */
+  const newFile = async (sizeBytes: number, source: string) => {
+    const id = randomUUID();
+    await storage.copyObject(source, `${user.id}/${id}`);
+    await File.query(db).insert({ id, ownerId: user.id, name: `${id}.bin`, sizeBytes, s3Key: `${user.id}/${id}`, status: "processing" });
+    await User.query(db).patch({ usedBytes: db.raw("used_bytes + ?", [sizeBytes]) as unknown as number }).findById(user.id);
+    return id;
+  };
+  const lifecycle = async (fileId: string) => {
+    const input = {
+      fileId,
+      scan: { initialRetryIntervalMs: config.SCAN_RETRY_INITIAL_MS, maxRetryIntervalMs: config.SCAN_RETRY_MAX_MS, heartbeatTimeoutMs: config.SCAN_HEARTBEAT_TIMEOUT_MS },
+    };
+    await startFileLifecycle(temporal, taskQueue, input);
+    const outcome = await temporal.workflow.getHandle(fileLifecycleId(fileId)).result();
+    if (outcome !== "ready") throw new Error(`scan ended ${outcome}`);
+  };
+
+  // Warm-up: the worker loads its bundle and connections on a small file first.
+  const small = `bench/scan-small-${randomUUID()}`;
+  await storage.putObject(small, Buffer.alloc(1024, 1), "application/octet-stream");
+  await lifecycle(await newFile(1024, small));
+  const idleRss = rssOf(worker.pid!);
+
+  const clamd = new ClamdClient({ host: config.CLAMAV_HOST, port: config.CLAMAV_PORT, timeoutMs: 60_000, maxStreamBytes: config.CLAMAV_MAX_BYTES });
+  let peakRss = idleRss;
+  const pending: string[] = [];
+  for (let i = 0; i < 3; i++) pending.push(await newFile(SIZE, master));
+
+  const best = await compare(3, {
+    raw: async () => {
+      const { body } = await storage.getObject(master);
+      const result = await clamd.scan(body);
+      if (result.outcome !== "clean") throw new Error("raw scan not clean");
+    },
+    ours: async () => {
+      const fileId = pending.shift()!;
+      peakRss = Math.max(peakRss, await peakRssDuring(worker.pid!, () => lifecycle(fileId)));
+    },
+  });
+
+  report("scan throughput (best of 3)", { label: "FileLifecycle scan", value: mbps(SIZE, best.ours) }, { label: "raw INSTREAM", value: mbps(SIZE, best.raw) }, "MiB/s", "≥ 0.9");
+  console.log(`\nworker RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while scanning ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: ≤ 64 MiB)`);
+
+  worker.kill("SIGTERM");
+  await new Promise((resolve) => worker.once("exit", resolve));
+  for (const file of await File.query(db).where({ ownerId: user.id })) await storage.deleteObject(file.s3Key);
+  await storage.deleteObject(master);
+  await storage.deleteObject(small);
+  await User.query(db).deleteById(user.id);
+  await closeDeps(deps);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
