@@ -1,7 +1,7 @@
 import type { Next } from "koa";
 import { verifyAccessToken } from "../../lib/access-token";
 import { notFound, unauthorized } from "../../lib/errors";
-import { User } from "../../db/models";
+import { findActiveUser } from "../../db/commands/accounts/users";
 import type { AppContext } from "../context";
 
 /**
@@ -17,8 +17,8 @@ export function requireUser() {
     const secrets = JWT_SECRET_PREVIOUS ? [JWT_SECRET, JWT_SECRET_PREVIOUS] : [JWT_SECRET];
     const claims = await verifyAccessToken(match[1], secrets);
     if (!claims) throw unauthorized("invalid_token", "The access token is invalid or expired.");
-    const user = await User.query(ctx.deps.db).findById(claims.userId);
-    if (!user || user.disabledAt) throw unauthorized("invalid_token", "The access token is invalid or expired.");
+    const user = await findActiveUser(ctx.deps.db, claims.userId);
+    if (!user) throw unauthorized("invalid_token", "The access token is invalid or expired.");
     ctx.state.userId = user.id;
     ctx.state.user = user;
     await next();

@@ -10,3 +10,9 @@ export function emailKey(email: string): string {
 export async function findUserByEmail(db: Knex | Knex.Transaction, email: string): Promise<User | undefined> {
   return User.query(db).whereRaw("lower(email) = ?", [emailKey(email)]).first();
 }
+
+/** The user an access token names, if they still exist and are not disabled. */
+export async function findActiveUser(db: Knex, userId: string): Promise<User | undefined> {
+  const user = await User.query(db).findById(userId);
+  return user && !user.disabledAt ? user : undefined;
+}
