@@ -24,6 +24,8 @@ export default tseslint.config(
     // Workflow code is replayed deterministically inside Temporal's sandbox: no Node built-ins,
     // and activities are only imported as types.
     files: ["workflows/**/*.ts"],
+    // Tests beside the workflows run in Node, not in the workflow sandbox.
+    ignores: ["workflows/**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
