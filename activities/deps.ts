@@ -1,3 +1,4 @@
+import type { Client } from "@temporalio/client";
 import type { Knex } from "knex";
 import type { ClamdClient } from "../lib/clamd";
 import type { Config } from "../lib/config";
@@ -11,4 +12,6 @@ export interface ActivityDeps {
   storage: Storage;
   clamd: ClamdClient;
   metrics: WorkerMetrics;
+  /** Starts workflows and asks whether one runs (housekeeping restarts stuck FileLifecycles). */
+  temporal: Client;
 }

@@ -1,7 +1,9 @@
 import { log } from "@temporalio/activity";
 import { markFileReady, quarantineFile, rejectFile } from "../db/commands/files/lifecycle";
 import type { ActivityDeps } from "./deps";
+import { housekeepingActivities } from "./housekeeping";
 import { scanFileActivity } from "./scan-file";
+import { purgeSharesActivity } from "./share-cleanup";
 import { createThumbnailActivity } from "./thumbnail";
 
 export type { ActivityDeps } from "./deps";
@@ -12,6 +14,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     scanFile: scanFileActivity(deps),
     createThumbnail: createThumbnailActivity(deps),
+    purgeShares: purgeSharesActivity(deps),
+    ...housekeepingActivities(deps),
 
     async markFileReady(fileId: string, sha256: string): Promise<boolean> {
       return markFileReady(deps.db, fileId, sha256);

@@ -10,9 +10,13 @@ import { filesRouter } from "./routes/files/files.router";
 import { uploadsRouter } from "./routes/files/uploads.router";
 import { foldersRouter } from "./routes/folders/folders.router";
 import { opsRouter } from "./routes/ops/ops.router";
+import { adminCleanupRouter } from "./routes/admin/cleanup.router";
+import { adminAnalyticsRouter } from "./routes/admin/analytics.router";
 import { adminUsersRouter } from "./routes/admin/users.router";
 import { authRouter } from "./routes/auth/auth.router";
 import { meRouter } from "./routes/me/me.router";
+import { publicSharesRouter } from "./routes/shares/public.router";
+import { sharesRouter } from "./routes/shares/shares.router";
 
 /** Builds the Koa app around its dependencies; server.ts listens, tests call app.callback(). */
 export function createApp(deps: AppDeps): Koa<AppState, AppExtensions> {
@@ -29,7 +33,7 @@ export function createApp(deps: AppDeps): Koa<AppState, AppExtensions> {
   app.use(errorHandler());
   app.use(bodyParser({ enableTypes: ["json", "form"], jsonLimit: "1mb", formLimit: "1mb", encoding: "utf-8" }));
 
-  for (const router of [opsRouter(), uploadsRouter(), filesRouter(), foldersRouter(), authRouter(), meRouter(), adminUsersRouter()]) {
+  for (const router of [opsRouter(), uploadsRouter(), filesRouter(), foldersRouter(), authRouter(), meRouter(), adminUsersRouter(), adminAnalyticsRouter(), adminCleanupRouter(), sharesRouter(), publicSharesRouter()]) {
     app.use(router.routes());
     app.use(
       router.allowedMethods({

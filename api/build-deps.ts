@@ -1,10 +1,12 @@
 import { Redis } from "ioredis";
 import { createDb } from "../db";
+import { countActiveShares } from "../db/commands/shares/downloads";
 import { ClamdClient } from "../lib/clamd";
 import type { Config } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { Mailer } from "../lib/mailer";
-import { createApiMetrics, createRegistry } from "../lib/metrics";
+import { uploadQueue } from "../db/commands/analytics/uploads";
+import { createApiMetrics, createRegistry, registerActiveSharesGauge, registerWaitingFilesGauge } from "../lib/metrics";
 import { Storage } from "../lib/s3";
 import { createTemporalClient } from "../lib/temporal";
 import type { AppDeps } from "./deps";
@@ -12,10 +14,16 @@ import type { AppDeps } from "./deps";
 /** Connects to every service the API uses; none of them has to be up yet. */
 export function buildDeps(config: Config, logger: Logger): AppDeps {
   const registry = createRegistry();
+  const db = createDb(config.DATABASE_URL);
+  registerActiveSharesGauge(registry, () => countActiveShares(db));
+  registerWaitingFilesGauge(registry, async () => {
+    const queue = await uploadQueue(db);
+    return { uploading: queue.pending, processing: queue.processing };
+  });
   return {
     config,
     logger,
-    db: createDb(config.DATABASE_URL),
+    db,
     redis: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true }),
     storage: new Storage({
       endpoint: config.S3_ENDPOINT,

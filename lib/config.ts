@@ -95,6 +95,38 @@ const schema = z.object({
   /** Prefix of the rate-limit keys in Redis (several deployments or test runs can share one Redis). */
   RATE_LIMIT_PREFIX: z.string().min(1).default("coffer:ratelimit"),
 
+  // Shares
+  /** Wrong passwords one IP may try on one link within the window before it gets 429 (docs/shares.md). */
+  SHARE_PASSWORD_MAX_FAILURES: int(1).default(10),
+  /** That window, in seconds (15 min). */
+  SHARE_PASSWORD_WINDOW_SECONDS: int(1).default(900),
+  /** How often the share-cleanup schedule runs, in minutes (hourly). */
+  SHARE_CLEANUP_INTERVAL_MINUTES: int(1).default(60),
+  /** Shares deleted per statement by the cleanup. */
+  SHARE_CLEANUP_BATCH_SIZE: int(1).max(100_000).default(1000),
+  /** Revoked shares (and their access logs) are kept this many days so their links answer 410 and owners can review them. */
+  SHARE_REVOKED_RETENTION_DAYS: int(0).default(30),
+
+  // Housekeeping (docs/housekeeping.md)
+  /** false: the worker leaves the Temporal schedules alone (test workers, a second worker fleet). */
+  SCHEDULES_ENABLED: bool.default(true),
+  /** How often upload housekeeping runs: a Temporal duration such as "10m", "30s", "1h". */
+  UPLOAD_HOUSEKEEPING_INTERVAL: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as "10m"').default("10m"),
+  /** When nightly maintenance runs: a five-field cron expression, in UTC. */
+  NIGHTLY_MAINTENANCE_CRON: z.string().regex(/^\S+( \S+){4}$/, "must be a five-field cron expression").default("0 3 * * *"),
+  /** A multipart upload no open upload row knows is aborted once it is this old (an init in flight is younger). */
+  MULTIPART_ORPHAN_MIN_AGE_MINUTES: int(0).default(60),
+  /** An object no file row needs is deleted once it is this old; younger ones are only reported. */
+  ORPHAN_OBJECT_MIN_AGE_HOURS: int(0).default(24),
+  /** Failed uploads are deleted for good this many days after they failed. */
+  FAILED_UPLOAD_RETENTION_DAYS: int(0).default(7),
+  /** Rows (or S3 keys) one housekeeping activity call handles; S3 lists at most 1000 per page. */
+  HOUSEKEEPING_BATCH_SIZE: int(1).max(1000).default(500),
+  /** A housekeeping activity silent this long is retried elsewhere (the worker died), in milliseconds. */
+  HOUSEKEEPING_HEARTBEAT_TIMEOUT_MS: int(1000).default(60_000),
+  /** How long POST /admin/uploads/cleanup waits for the run before answering 202, in seconds. */
+  ADMIN_CLEANUP_TIMEOUT_SECONDS: int(1).default(60),
+
   ADMIN_EMAIL: optional(z.string().email()),
   ADMIN_PASSWORD: optional(z.string().min(10, "must be at least 10 characters")),
 });

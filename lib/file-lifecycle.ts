@@ -1,4 +1,5 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from "@temporalio/client";
+import type { Config } from "./config";
 
 /** Timings the FileLifecycle workflow takes from the starter's config (workflow code reads no env). */
 export interface FileLifecycleInput {
@@ -14,6 +15,21 @@ export interface FileLifecycleInput {
 
 /** The step a FileLifecycle run is at, as its `step` query answers. */
 export type FileLifecycleStep = "scanning" | "marking_ready" | "quarantining" | "rejecting" | "thumbnail" | "done";
+
+/** The FileLifecycle input for a file, with the scan timings of the config. */
+export function lifecycleInput(
+  config: Pick<Config, "SCAN_RETRY_INITIAL_MS" | "SCAN_RETRY_MAX_MS" | "SCAN_HEARTBEAT_TIMEOUT_MS">,
+  fileId: string,
+): FileLifecycleInput {
+  return {
+    fileId,
+    scan: {
+      initialRetryIntervalMs: config.SCAN_RETRY_INITIAL_MS,
+      maxRetryIntervalMs: config.SCAN_RETRY_MAX_MS,
+      heartbeatTimeoutMs: config.SCAN_HEARTBEAT_TIMEOUT_MS,
+    },
+  };
+}
 
 export const FILE_LIFECYCLE_WORKFLOW = "fileLifecycle";
 export const fileLifecycleId = (fileId: string) => `file-lifecycle-${fileId}`;

@@ -23,6 +23,8 @@ const redact = {
   censor: "[redacted]",
 };
 
-export function createLogger(options: { level: string; name: string }): Logger {
-  return pino({ level: options.level, name: options.name, redact, base: { service: options.name } });
+/** JSON lines to stdout, or to `destination` (tests read what was logged). */
+export function createLogger(options: { level: string; name: string }, destination?: pino.DestinationStream): Logger {
+  const settings = { level: options.level, name: options.name, redact, base: { service: options.name } };
+  return destination ? pino(settings, destination) : pino(settings);
 }

@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { createHousekeepingMetrics } from "./housekeeping-metrics";
 
 /** One registry per process, with Node's default metrics. */
 export function createRegistry(): Registry {
@@ -23,6 +24,7 @@ export function createApiMetrics(registry: Registry) {
       registers: [registry],
     }),
     uploadBytes: new Counter({ name: "upload_bytes_total", help: "Bytes of completed uploads", registers: [registry] }),
+    downloads: new Counter({ name: "downloads_total", help: "Downloads through public share links that started streaming", registers: [registry] }),
     uploadPartDuration: new Histogram({
       name: "upload_part_duration_seconds",
       help: "Time a client took to PUT one part, as reported at complete",
@@ -34,8 +36,28 @@ export function createApiMetrics(registry: Registry) {
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
+/**
+ * shares_active_total: links that would serve a download right now, counted by `countActive` at
+ * each scrape. Should the count fail, the gauge keeps its last value rather than failing the scrape.
+ */
+export function registerActiveSharesGauge(registry: Registry, countActive: () => Promise<number>): Gauge {
+  return new Gauge({
+    name: "shares_active_total",
+    help: "Share links that are not revoked, expired or used up and whose file is ready",
+    registers: [registry],
+    async collect() {
+      try {
+        this.set(await countActive());
+      } catch {
+        // keep the previous value
+      }
+    },
+  });
+}
+
 export function createWorkerMetrics(registry: Registry) {
   return {
+    housekeeping: createHousekeepingMetrics(registry),
     virusDetections: new Counter({ name: "virus_detections_total", help: "Files found infected", registers: [registry] }),
     clamavScanSeconds: new Histogram({
       name: "clamav_scan_seconds",
@@ -48,3 +70,25 @@ export function createWorkerMetrics(registry: Registry) {
 }
 
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/**
+ * files_waiting{status}: open uploads ("uploading") and files whose scan has not finished
+ * ("processing"), counted by `countWaiting` at each scrape — the backlog the alerts watch.
+ */
+export function registerWaitingFilesGauge(registry: Registry, countWaiting: () => Promise<{ uploading: number; processing: number }>): Gauge {
+  return new Gauge({
+    name: "files_waiting",
+    help: "Files waiting: open uploads and files whose scan has not finished",
+    labelNames: ["status"] as const,
+    registers: [registry],
+    async collect() {
+      try {
+        const counts = await countWaiting();
+        this.set({ status: "uploading" }, counts.uploading);
+        this.set({ status: "processing" }, counts.processing);
+      } catch {
+        // keep the previous values
+      }
+    },
+  });
+}

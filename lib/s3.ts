@@ -8,6 +8,8 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -36,6 +38,9 @@ function client(endpoint: string, options: StorageOptions): S3Client {
     // Default checksums would sign the CRC of an empty body into presigned part URLs.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    // Each share download holds one S3 connection for as long as its client takes; the SDK's default
+    // of 50 sockets would make the 51st concurrent download (and every other S3 call) wait.
+    requestHandler: { httpAgent: { maxSockets: 1024 }, httpsAgent: { maxSockets: 1024 } },
   });
 }
 
@@ -162,10 +167,118 @@ export class Storage {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
+  /**
+   * One page of the objects under `prefix` whose keys sort after `startAfter`, in S3's byte order.
+   * A caller that stops can go on later from the last key it saw, even in another process. Passing
+   * the previous page's `nextToken` as well is faster (some servers, MinIO among them, re-read the
+   * whole prefix for a StartAfter but resume a continuation token); should the token no longer be
+   * accepted, the page is listed again from `startAfter` alone.
+   */
+  async listObjectsPage(options: { prefix: string; startAfter?: string; continuationToken?: string; maxKeys: number }): Promise<ObjectsPage> {
+    const list = (token?: string) =>
+      this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: options.prefix,
+          StartAfter: options.startAfter,
+          ContinuationToken: token,
+          MaxKeys: options.maxKeys,
+        }),
+      );
+    let page;
+    try {
+      page = await list(options.continuationToken);
+    } catch (error) {
+      // Servers answer a token they no longer know with 400 or 501 (MinIO): list from the key.
+      if (!options.continuationToken || !(error instanceof S3ServiceException)) throw error;
+      page = await list();
+    }
+    const objects = (page.Contents ?? []).map((object) => ({
+      key: object.Key!,
+      sizeBytes: object.Size ?? 0,
+      lastModified: object.LastModified ?? new Date(0),
+    }));
+    const truncated = page.IsTruncated === true && objects.length > 0;
+    return { objects, truncated, nextToken: truncated ? page.NextContinuationToken : undefined };
+  }
+
+  /** Every object under `prefix`, page by page (continuation tokens), without holding them all. */
+  async *listObjects(prefix: string, pageSize = 1000): AsyncGenerator<ListedObject> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: pageSize }),
+      );
+      for (const object of page.Contents ?? []) {
+        yield { key: object.Key!, sizeBytes: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  /**
+   * One page of the bucket's open multipart uploads after the given markers (key, then upload id).
+   * Some S3 servers only honour an exact key as prefix, so housekeeping lists without one.
+   */
+  async listMultipartUploadsPage(options: { after?: UploadsMarker; maxUploads: number; prefix?: string }): Promise<MultipartUploadsPage> {
+    const page = await this.client.send(
+      new ListMultipartUploadsCommand({
+        Bucket: this.bucket,
+        Prefix: options.prefix,
+        KeyMarker: options.after?.keyMarker,
+        UploadIdMarker: options.after?.keyMarker ? options.after.uploadIdMarker : undefined,
+        MaxUploads: options.maxUploads,
+      }),
+    );
+    const uploads = (page.Uploads ?? []).map((upload) => ({
+      key: upload.Key!,
+      uploadId: upload.UploadId!,
+      initiated: upload.Initiated ?? new Date(0),
+    }));
+    const last = uploads[uploads.length - 1];
+    const next =
+      page.IsTruncated && last
+        ? { keyMarker: page.NextKeyMarker ?? last.key, uploadIdMarker: page.NextUploadIdMarker ?? last.uploadId }
+        : null;
+    return { uploads, next };
+  }
+
   destroy(): void {
     this.client.destroy();
     if (this.signer !== this.client) this.signer.destroy();
   }
+}
+
+export interface ListedObject {
+  key: string;
+  sizeBytes: number;
+  lastModified: Date;
+}
+
+export interface ObjectsPage {
+  objects: ListedObject[];
+  /** More keys follow the last one of this page. */
+  truncated: boolean;
+  /** Where the next page starts, as the server's continuation token (when it gave one). */
+  nextToken?: string;
+}
+
+export interface ListedUpload {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+}
+
+/** Where the next page of multipart uploads starts. */
+export interface UploadsMarker {
+  keyMarker: string;
+  uploadIdMarker: string;
+}
+
+export interface MultipartUploadsPage {
+  uploads: ListedUpload[];
+  /** null on the last page. */
+  next: UploadsMarker | null;
 }
 
 /** True for S3's "no such key / upload / bucket" answers. */

@@ -57,6 +57,7 @@ export async function startFilesTestbed(env: Record<string, string> = {}, option
           maxStreamBytes: deps.config.CLAMAV_MAX_BYTES,
         }),
         metrics: workerMetrics,
+        temporal: deps.temporal,
       }),
     });
     const running = worker.run();

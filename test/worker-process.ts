@@ -34,6 +34,8 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
       WORKER_METRICS_PORT: String(await freePort()),
       WORKER_SDK_METRICS_PORT: String(await freePort()),
       LOG_LEVEL: "info",
+      // The schedules are global to the Temporal namespace: a test worker must not repoint them at its queue.
+      SCHEDULES_ENABLED: "false",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

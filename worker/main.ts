@@ -52,7 +52,7 @@ async function main() {
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-    await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, scheduleDefinitions(config), logger);
+    if (config.SCHEDULES_ENABLED) await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, scheduleDefinitions(config), logger);
     const worker = await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -60,7 +60,7 @@ async function main() {
       workflowBundle: { codePath: workflowBundlePath },
       // Activities still running after this are cancelled and retried elsewhere (a scan restarts).
       shutdownGraceTime: "30 seconds",
-      activities: createActivities({ config, db, storage, clamd, metrics: createWorkerMetrics(registry) }),
+      activities: createActivities({ config, db, storage, clamd, metrics: createWorkerMetrics(registry), temporal: client }),
     });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, "worker started");
     await worker.run();

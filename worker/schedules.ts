@@ -2,6 +2,8 @@ import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Schedu
 import type { Duration } from "@temporalio/common";
 import type { Config } from "../lib/config";
 import type { Logger } from "../lib/logger";
+import { SHARE_CLEANUP_SCHEDULE_ID, SHARE_CLEANUP_WORKFLOW, shareCleanupInput } from "../lib/share-cleanup";
+import { housekeepingSchedules } from "./housekeeping-schedules";
 
 /** One recurring workflow: its schedule id, how often, and the workflow it starts with which args. */
 export interface ScheduleDefinition {
@@ -17,8 +19,16 @@ export interface ScheduleDefinition {
  * Every schedule of SPEC §7. Each issue that adds a housekeeping workflow adds its entry here;
  * intervals come from config so tests can shorten them.
  */
-export function scheduleDefinitions(_config: Config): ScheduleDefinition[] {
-  return [];
+export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
+  return [
+    {
+      id: SHARE_CLEANUP_SCHEDULE_ID,
+      every: `${config.SHARE_CLEANUP_INTERVAL_MINUTES}m`,
+      workflowType: SHARE_CLEANUP_WORKFLOW,
+      args: [shareCleanupInput(config)],
+    },
+    ...housekeepingSchedules(config),
+  ];
 }
 
 function toOptions(definition: ScheduleDefinition, taskQueue: string): ScheduleOptions {

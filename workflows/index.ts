@@ -1,2 +1,5 @@
 // Every workflow the worker runs is exported from here.
 export { fileLifecycle, stepQuery } from "./file-lifecycle";
+export { shareCleanup } from "./share-cleanup";
+export { nightlyMaintenance } from "./nightly-maintenance";
+export { uploadHousekeeping } from "./upload-housekeeping";

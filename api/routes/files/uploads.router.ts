@@ -2,26 +2,14 @@ import Router from "@koa/router";
 import { findOwnedFile } from "../../../db/commands/files/find";
 import { completeUpload, failUpload, findOpenUpload, startUpload, touchUpload } from "../../../db/commands/files/uploads";
 import { badRequest, conflict } from "../../../lib/errors";
-import { startFileLifecycle } from "../../../lib/file-lifecycle";
+import { lifecycleInput, startFileLifecycle } from "../../../lib/file-lifecycle";
 import { planUpload } from "../../../lib/upload-plan";
 import type { AppContext, AppExtensions, AppState } from "../../context";
-import type { AppDeps } from "../../deps";
 import { requireUser } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
 import { validate } from "../../middleware/validate";
 import * as T from "./files.schema";
 import { fileView } from "./views";
-
-export function lifecycleInput(config: AppDeps["config"], fileId: string) {
-  return {
-    fileId,
-    scan: {
-      initialRetryIntervalMs: config.SCAN_RETRY_INITIAL_MS,
-      maxRetryIntervalMs: config.SCAN_RETRY_MAX_MS,
-      heartbeatTimeoutMs: config.SCAN_HEARTBEAT_TIMEOUT_MS,
-    },
-  };
-}
 
 /** Multipart uploads straight to S3: the API signs URLs and keeps the books, it never carries bytes. */
 export function uploadsRouter() {

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import type { QueryBuilder } from "objection";
 import { badRequest, conflict } from "../../../lib/errors";
 import type { Storage } from "../../../lib/s3";
 import { File, Folder, Share } from "../../models";
@@ -75,6 +76,11 @@ export interface DeleteFileProps {
   ownerId?: string;
   actorId: string | null;
   reason: string;
+  /**
+   * Further conditions the row must still meet when it is deleted (housekeeping: still past its
+   * retention), so a file restored a moment earlier is left alone.
+   */
+  onlyWhere?: (query: QueryBuilder<File, number>) => void;
 }
 
 /**
@@ -82,13 +88,15 @@ export interface DeleteFileProps {
  * processing/ready, reserved for an open upload), then object, thumbnail and any open multipart
  * upload removed from S3. Returns false when there was nothing to delete.
  */
-export async function deleteFilePermanently({ db, storage, fileId, ownerId, actorId, reason }: DeleteFileProps): Promise<boolean> {
+export async function deleteFilePermanently({ db, storage, fileId, ownerId, actorId, reason, onlyWhere }: DeleteFileProps): Promise<boolean> {
   const deleted = await db.transaction(async (trx) => {
     const query = File.query(trx).delete().where({ id: fileId });
     if (ownerId) query.where({ ownerId });
+    if (onlyWhere) query.where((builder) => onlyWhere(builder as unknown as QueryBuilder<File, number>));
     const [file] = (await query.returning("*")) as unknown as File[];
     if (!file) return null;
-    await Share.query(trx).patch({ revokedAt: new Date() }).where({ fileId }).whereNull("revokedAt");
+    // The delete already set the file's shares' file_id to NULL (ON DELETE SET NULL): find them by that.
+    await Share.query(trx).patch({ revokedAt: new Date() }).where({ ownerId: file.ownerId }).whereNull("fileId").whereNull("revokedAt");
     if (file.status === "uploading") await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
     if (file.status === "processing" || file.status === "ready") await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
     await recordAudit(trx, {

@@ -95,6 +95,8 @@ export interface FailUploadProps {
   fileId: string;
   reason: string;
   actorId: string | null;
+  /** Housekeeping: close the upload only if it has had no heartbeat since this moment. */
+  idleSince?: Date;
 }
 
 /**
@@ -102,12 +104,13 @@ export interface FailUploadProps {
  * released. Only the call that moves the row out of "uploading" releases bytes, so repeating it is
  * harmless. Returns false when the upload was not open.
  */
-export async function failUpload({ db, storage, fileId, reason, actorId }: FailUploadProps): Promise<boolean> {
+export async function failUpload({ db, storage, fileId, reason, actorId, idleSince }: FailUploadProps): Promise<boolean> {
   const closed = await db.transaction(async (trx) => {
-    const [file] = (await File.query(trx)
+    const query = File.query(trx)
       .patch({ status: "failed", statusReason: reason, lastHeartbeatAt: null })
-      .where({ id: fileId, status: "uploading" })
-      .returning("*")) as unknown as File[];
+      .where({ id: fileId, status: "uploading" });
+    if (idleSince) query.whereRaw("coalesce(last_heartbeat_at, created_at) < ?", [idleSince]);
+    const [file] = (await query.returning("*")) as unknown as File[];
     if (!file) return null;
     await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
     await recordUploadEvent(trx, { fileId, userId: file.ownerId, type: "failed", mimeType: file.mimeType, bytes: file.sizeBytes, reason });

@@ -1,0 +1,18 @@
+import type { ActivityDeps } from "./deps";
+import { abortOrphanMultipartUploadsActivity } from "./orphan-multipart-uploads";
+import { purgeExpiredFilesActivity, purgeExpiredFoldersActivity } from "./purge-expired";
+import { reconcileStorageActivity } from "./reconcile-storage";
+import { abortStaleUploadsActivity } from "./stale-uploads";
+import { restartStuckFilesActivity } from "./stuck-files";
+
+/** The activities of the upload-housekeeping and nightly-maintenance workflows: one batch per call. */
+export function housekeepingActivities(deps: ActivityDeps) {
+  return {
+    abortStaleUploads: abortStaleUploadsActivity(deps),
+    abortOrphanMultipartUploads: abortOrphanMultipartUploadsActivity(deps),
+    restartStuckFiles: restartStuckFilesActivity(deps),
+    purgeExpiredFiles: purgeExpiredFilesActivity(deps),
+    purgeExpiredFolders: purgeExpiredFoldersActivity(deps),
+    reconcileStorage: reconcileStorageActivity(deps),
+  };
+}

@@ -1,0 +1,54 @@
+import type { Readable } from "node:stream";
+import { type CountedDownload, recordShareDownload, refundShareDownload } from "../../../db/commands/shares/downloads";
+import { AppError } from "../../../lib/errors";
+import { contentDisposition, isMissing } from "../../../lib/s3";
+import { goneMessage } from "../../../lib/share-rules";
+import type { AppContext } from "../../context";
+import { clientIp } from "../../middleware/rate-limit";
+
+/**
+ * Streams a counted download from S3 through the API: Koa pipes the object into the response, so
+ * the S3 socket is read only as fast as the client takes the bytes (memory stays flat whatever the
+ * size) and a client that goes away stops the S3 read. The access log gets its entry once the
+ * response is over, with the bytes that went out. An object that cannot be opened gives the
+ * download back; a missing one answers 410.
+ */
+export async function streamShareDownload(ctx: AppContext, shareId: string, download: CountedDownload): Promise<void> {
+  const { db, storage, metrics, logger } = ctx.deps;
+  let object: Awaited<ReturnType<typeof storage.getObject>>;
+  try {
+    object = await storage.getObject(download.s3Key);
+  } catch (error) {
+    await refundShareDownload(db, shareId);
+    if (isMissing(error)) throw new AppError(410, "share_gone", goneMessage("file_unavailable"), { reason: "file_unavailable" });
+    throw error;
+  }
+
+  const { body } = object;
+  let sentBytes = 0;
+  // Koa pipes the body into the response. Counting on that pipe's own "data" events (the listener
+  // joins before the first chunk flows) costs nothing like a Transform stage would per chunk.
+  ctx.res.once("pipe", (source: Readable) => source.on("data", (chunk: Buffer) => (sentBytes += chunk.length)));
+  body.once("error", (error: NodeJS.ErrnoException) => {
+    // Koa cannot send an error once the headers are out: cut the connection so the client sees a short body.
+    if (ctx.res.headersSent && !ctx.res.writableFinished) ctx.res.destroy();
+    logger.warn({ err: error, shareId, requestId: ctx.state.requestId }, "share download interrupted");
+  });
+
+  ctx.set("Content-Type", download.mimeType);
+  ctx.set("Content-Disposition", contentDisposition(download.name));
+  ctx.set("Cache-Control", "private, no-store");
+  // The bytes are the uploader's: never let a browser run or sniff them under our origin.
+  ctx.set("X-Content-Type-Options", "nosniff");
+  ctx.set("Content-Security-Policy", "default-src 'none'; sandbox");
+  ctx.body = body;
+  ctx.length = object.sizeBytes;
+  metrics.downloads.inc();
+
+  const entry = { shareId, ip: clientIp(ctx), userAgent: ctx.get("User-Agent").slice(0, 512) || null };
+  ctx.res.once("close", () => {
+    recordShareDownload(db, { ...entry, bytes: sentBytes }).catch((error: unknown) => {
+      logger.error({ err: error, shareId }, "could not record a share download");
+    });
+  });
+}
