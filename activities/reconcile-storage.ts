@@ -20,7 +20,7 @@ export interface ReconcileProps {
   dryRun: boolean;
   /** Where the previous call stopped; null to start with the first user. */
   after: ReconcileCursor | null;
-  /** Objects listed per call (and per S3 page). */
+  /** Objects per S3 page (and rows per query); a call lists up to PAGES_PER_CALL pages. */
   limit: number;
   /** Orphans last modified before this moment (ISO) are deleted; younger ones only reported. */
   orphanBefore: string;
@@ -31,7 +31,12 @@ export interface ReconcileBatch {
   next: ReconcileCursor | null;
 }
 
-/** One call also stops after this many S3 listings (users with few objects go many to a call) or this long. */
+/**
+ * One call lists up to this many full pages' worth of objects, and stops after this many listings
+ * (users with few objects go many to a call) or this long: fewer, longer calls keep Temporal's
+ * per-call cost small next to the work, and heartbeats keep them safe.
+ */
+const PAGES_PER_CALL = 10;
 const MAX_LISTINGS_PER_CALL = 60;
 const CALL_BUDGET_MS = 20_000;
 /** Orphan deletes in flight at once. */
@@ -183,10 +188,11 @@ export function reconcileStorageActivity(deps: ActivityDeps) {
     const orphanBefore = new Date(props.orphanBefore);
     const report = emptyReconcileReport();
     let cursor = props.after ?? (await userAfter(null));
+    const budget = props.limit * PAGES_PER_CALL;
     let listedKeys = 0;
     let listings = 0;
     while (cursor) {
-      const spent = listedKeys >= props.limit || listings >= MAX_LISTINGS_PER_CALL || Date.now() - started >= CALL_BUDGET_MS;
+      const spent = listedKeys >= budget || listings >= MAX_LISTINGS_PER_CALL || Date.now() - started >= CALL_BUDGET_MS;
       if (spent || context.cancellationSignal.aborted) return { report, next: cursor };
       if (cursor.area < OBJECT_AREAS.length) {
         const sweep = await sweepPage({
@@ -195,7 +201,7 @@ export function reconcileStorageActivity(deps: ActivityDeps) {
           area: OBJECT_AREAS[cursor.area],
           startAfter: cursor.startAfter,
           continuationToken: cursor.continuationToken,
-          limit: props.limit - listedKeys,
+          limit: Math.min(props.limit, budget - listedKeys),
           orphanBefore,
         });
         listedKeys += sweep.listed;

@@ -42,7 +42,7 @@ async function main() {
   await storage.completeMultipartUpload(master, uploadId, parts);
 
   const worker: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, "..", "worker", "main.js")], {
-    env: { ...process.env, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_PORT: "19464", WORKER_SDK_METRICS_PORT: "19465", LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? "warn" },
+    env: { ...process.env, SCHEDULES_ENABLED: "false", TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_PORT: "19464", WORKER_SDK_METRICS_PORT: "19465", LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? "warn" },
     stdio: "inherit",
   });
 

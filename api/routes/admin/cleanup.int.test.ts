@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { WorkflowNotFoundError } from "@temporalio/client";
 import { AuditEntry, File, User } from "../../../db/models";
 import { fileLifecycleId } from "../../../lib/file-lifecycle";
+import type { UploadHousekeepingReport } from "../../../lib/housekeeping";
 import { call, useAccountsTestEnv } from "../../../test/accounts";
 import { createUser, type TestUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
-import { housekeepingTestSettings, multipartUploadsOf, plantFile, snapshotOf } from "../../../test/housekeeping";
+import { expectReported, housekeepingTestSettings, multipartUploadsOf, plantFile, snapshotOf } from "../../../test/housekeeping";
 import { initUpload, waitForStatus } from "../../../test/uploads";
 
 const MiB = 1024 * 1024;
@@ -67,10 +68,10 @@ describe("POST /admin/uploads/cleanup", () => {
     const reply = await cleanup({ dryRun: true });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ dryRun: true, finished: true, workflowId: expect.any(String) });
-    const { report } = reply.body as { report: Record<string, { count: number; sample: string[] }> };
-    expect(report.staleUploads.sample).toContain(work.staleId);
-    expect(report.orphanMultipartUploads.sample).toContain(work.orphanKey);
-    expect(report.restartedLifecycles.sample).toContain(work.stuckId);
+    const { report } = reply.body as { report: UploadHousekeepingReport };
+    expectReported(report.staleUploads, [work.staleId]);
+    expectReported(report.orphanMultipartUploads, [work.orphanKey]);
+    expectReported(report.restartedLifecycles, [work.stuckId]);
 
     expect(await snapshotOf(bed, [user.user.id])).toEqual(before);
     await expect(bed.deps.temporal.workflow.getHandle(fileLifecycleId(work.stuckId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
@@ -79,10 +80,10 @@ describe("POST /admin/uploads/cleanup", () => {
     const real = await cleanup({ dryRun: false });
     expect(real.status).toBe(200);
     expect(real.body).toMatchObject({ dryRun: false, finished: true });
-    const done = (real.body as { report: Record<string, { sample: string[] }> }).report;
-    expect(done.staleUploads.sample).toContain(work.staleId);
-    expect(done.orphanMultipartUploads.sample).toContain(work.orphanKey);
-    expect(done.restartedLifecycles.sample).toContain(work.stuckId);
+    const done = (real.body as { report: UploadHousekeepingReport }).report;
+    expectReported(done.staleUploads, [work.staleId]);
+    expectReported(done.orphanMultipartUploads, [work.orphanKey]);
+    expectReported(done.restartedLifecycles, [work.stuckId]);
     expect((await File.query(bed.deps.db).findById(work.staleId))!.status).toBe("failed");
     expect((await User.query(bed.deps.db).findById(user.user.id))!.reservedBytes).toBe(0);
     expect(await multipartUploadsOf(bed, user.user.id)).toEqual([]);
