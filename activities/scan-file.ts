@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import { Context, log } from "@temporalio/activity";
 import { File } from "../db/models";
 import { recordUploadEvent } from "../db/commands/record";
@@ -30,10 +31,12 @@ export function scanFileActivity(deps: ActivityDeps) {
     const hash = createHash("sha256");
     let scannedBytes = 0;
     const beat = setInterval(() => context.heartbeat({ scannedBytes }), 1000);
+    let body: Readable | undefined;
     try {
-      const { body } = await deps.storage.getObject(file.s3Key, context.cancellationSignal);
+      ({ body } = await deps.storage.getObject(file.s3Key, context.cancellationSignal));
+      const source = body;
       async function* hashed() {
-        for await (const chunk of body as AsyncIterable<Buffer>) {
+        for await (const chunk of source as AsyncIterable<Buffer>) {
           hash.update(chunk);
           scannedBytes += chunk.length;
           yield chunk;
@@ -68,6 +71,8 @@ export function scanFileActivity(deps: ActivityDeps) {
       throw error;
     } finally {
       clearInterval(beat);
+      // When clamd cannot be reached the body was never read: free its S3 connection.
+      body?.destroy();
     }
   };
 }

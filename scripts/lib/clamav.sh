@@ -59,6 +59,11 @@ TCPSocket $CLAMAV_PORT
 StreamMaxLength $max
 MaxFileSize $max
 MaxScanSize $max
+# A file clamd could not scan to the end (nesting, file count or size limits) is reported as
+# Heuristics.Limits.Exceeded FOUND, never OK, so it is quarantined instead of served. No time limit:
+# a verdict must not depend on how busy the machine is.
+AlertExceedsMax yes
+MaxScanTime 0
 CONF
 }
 

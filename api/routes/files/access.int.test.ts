@@ -100,6 +100,7 @@ describe("files and folders: other users' ids, bad input", () => {
     ["GET", "/folders/root?limit=abc", undefined],
     ["GET", "/folders/root?cursor=%%%", undefined],
     ["GET", "/folders/root?cursor=eyJ4IjoxfQ", undefined],
+    ["GET", `/folders/root?cursor=${Buffer.from(JSON.stringify({ kind: "file", name: "\u0000", id: "00000000-0000-4000-8000-000000000000" })).toString("base64url")}`, undefined],
     ["PATCH", "/folders/00000000-0000-4000-8000-000000000000", { parentId: "nope" }],
     ["GET", "/trash?limit=-5", undefined],
   ];

@@ -91,6 +91,17 @@ describe("folders and trash", () => {
     expect((await api(url, "GET", `/files/${fileId}/download`, { user })).status).toBe(302);
   });
 
+  it("refuses to trash a folder while an upload into it is open", async () => {
+    const user = await createUser(bed.deps);
+    const folder = await mkdir(user, "Busy");
+    const open = await api(url, "POST", "/files/uploads", { user, body: { name: "still.bin", sizeBytes: 10, folderId: folder } });
+    const refused = await api(url, "DELETE", `/folders/${folder}`, { user });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("upload_open");
+    expect((await api(url, "DELETE", `/files/${open.body.file.id}/upload`, { user })).status).toBe(204);
+    expect((await api(url, "DELETE", `/folders/${folder}`, { user })).status).toBe(200);
+  });
+
   it("trashes and restores a single file, renaming it when its name was taken meanwhile", async () => {
     const user = await createUser(bed.deps);
     const { fileId } = await uploadFile(url, user, "report.pdf", randomBytesOf(300));

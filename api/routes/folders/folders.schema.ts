@@ -13,7 +13,7 @@ const cursor = z
   .transform((value, ctx) => {
     try {
       const parsed = JSON.parse(Buffer.from(value, "base64url").toString("utf8")) as unknown;
-      return z.object({ kind: z.enum(["folder", "file"]), name: z.string(), id: z.uuid() }).parse(parsed);
+      return z.object({ kind: z.enum(["folder", "file"]), name: itemName, id: z.uuid() }).parse(parsed);
     } catch {
       ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
       return z.NEVER;

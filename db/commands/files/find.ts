@@ -9,6 +9,23 @@ export async function findOwnedFile(db: Knex | Knex.Transaction, ownerId: string
   return file;
 }
 
+/**
+ * The user's file, row-locked until the transaction ends, for a change that depends on what the
+ * row says now (a workflow may be moving it to quarantined at the same moment).
+ */
+export async function lockOwnedFile(trx: Knex.Transaction, ownerId: string, fileId: string): Promise<File> {
+  const file = await File.query(trx).findOne({ id: fileId, ownerId }).forUpdate();
+  if (!file) throw notFound("file");
+  return file;
+}
+
+/** The user's folder, row-locked until the transaction ends. */
+export async function lockOwnedFolder(trx: Knex.Transaction, ownerId: string, folderId: string): Promise<Folder> {
+  const folder = await Folder.query(trx).findOne({ id: folderId, ownerId }).forUpdate();
+  if (!folder) throw notFound("folder");
+  return folder;
+}
+
 /** The user's folder, trashed or not; another user's folder is "not found". */
 export async function findOwnedFolder(db: Knex | Knex.Transaction, ownerId: string, folderId: string): Promise<Folder> {
   const folder = await Folder.query(db).findOne({ id: folderId, ownerId });

@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import { badRequest, conflict } from "../../../lib/errors";
 import { File, Folder } from "../../models";
 import { recordAudit } from "../record";
-import { findLiveFolder, findOwnedFolder, isNameTaken } from "./find";
+import { findLiveFolder, findOwnedFolder, isNameTaken, lockOwnedFolder } from "./find";
 import { freeName } from "./free-name";
 
 const nameTaken = () => conflict("name_taken", "An item with this name already exists here.");
@@ -90,8 +90,13 @@ const subtree = `WITH RECURSIVE tree AS (
 /** Puts the folder and everything live below it in the trash, as one deletion. */
 export async function trashFolder(db: Knex, ownerId: string, folderId: string): Promise<Folder> {
   return db.transaction(async (trx) => {
-    const folder = await findOwnedFolder(trx, ownerId, folderId);
+    const folder = await lockOwnedFolder(trx, ownerId, folderId);
     if (folder.trashedAt) return folder;
+    const { rows: open } = await trx.raw<{ rows: unknown[] }>(
+      `${subtree} SELECT 1 FROM files WHERE folder_id IN (SELECT id FROM tree) AND status = 'uploading' LIMIT 1`,
+      [folderId],
+    );
+    if (open.length) throw conflict("upload_open", "Finish or abort the uploads in this folder before trashing it.");
     const now = new Date();
     // Files first: the subtree walks live folders only.
     await trx.raw(
@@ -114,7 +119,7 @@ export async function trashFolder(db: Knex, ownerId: string, folderId: string): 
  */
 export async function restoreFolder(db: Knex, ownerId: string, folderId: string): Promise<Folder> {
   return db.transaction(async (trx) => {
-    const folder = await findOwnedFolder(trx, ownerId, folderId);
+    const folder = await lockOwnedFolder(trx, ownerId, folderId);
     if (!folder.trashedAt) return folder;
     if (folder.trashRootId !== folder.id) throw conflict("in_trashed_folder", "Restore the folder this one was trashed with.");
     const parent = folder.parentId ? await Folder.query(trx).findById(folder.parentId) : undefined;
@@ -125,6 +130,10 @@ export async function restoreFolder(db: Knex, ownerId: string, folderId: string)
     const restored = await folder.$query(trx).patchAndFetch({ trashedAt: null, trashRootId: null, parentId, name });
     await recordAudit(trx, { actorId: ownerId, action: "folder.restored", targetType: "folder", targetId: folderId });
     return restored;
+  }).catch((error: unknown) => {
+    // Only the folder itself is renamed on a clash; an item inside may clash with one created meanwhile.
+    if (isNameTaken(error)) throw conflict("name_taken", "An item in this folder clashes with one created since; rename it first.");
+    throw error;
   });
 }
 

@@ -4,7 +4,7 @@ import { badRequest, conflict } from "../../../lib/errors";
 import type { Storage } from "../../../lib/s3";
 import { File, Folder, Share } from "../../models";
 import { recordAudit } from "../record";
-import { findLiveFolder, findOwnedFile, isNameTaken } from "./find";
+import { findLiveFolder, isNameTaken, lockOwnedFile } from "./find";
 import { freeName } from "./free-name";
 import { shiftBytes } from "./quota";
 
@@ -22,7 +22,7 @@ export interface UpdateFileProps {
 /** Renames and/or moves a live file; 409 name_taken on a clash. */
 export async function updateFile({ db, ownerId, fileId, name, folderId }: UpdateFileProps): Promise<File> {
   return db.transaction(async (trx) => {
-    const file = await findOwnedFile(trx, ownerId, fileId);
+    const file = await lockOwnedFile(trx, ownerId, fileId);
     if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash first.");
     if (folderId) await findLiveFolder(trx, ownerId, folderId);
     const patch = { ...(name === undefined ? {} : { name }), ...(folderId === undefined ? {} : { folderId }) };
@@ -40,7 +40,7 @@ export async function updateFile({ db, ownerId, fileId, name, folderId }: Update
 /** Moves a file to the trash; it keeps counting against the quota until purged. */
 export async function trashFile(db: Knex, ownerId: string, fileId: string): Promise<File> {
   return db.transaction(async (trx) => {
-    const file = await findOwnedFile(trx, ownerId, fileId);
+    const file = await lockOwnedFile(trx, ownerId, fileId);
     if (file.trashedAt) return file;
     if (file.status === "uploading") throw conflict("upload_open", "Abort the upload instead of trashing it.");
     const trashed = await file.$query(trx).patchAndFetch({ trashedAt: new Date(), trashRootId: file.id });
@@ -55,7 +55,7 @@ export async function trashFile(db: Knex, ownerId: string, fileId: string): Prom
  */
 export async function restoreFile(db: Knex, ownerId: string, fileId: string): Promise<File> {
   return db.transaction(async (trx) => {
-    const file = await findOwnedFile(trx, ownerId, fileId);
+    const file = await lockOwnedFile(trx, ownerId, fileId);
     if (!file.trashedAt) return file;
     if (file.status === "quarantined") throw conflict("quarantined", "An infected file cannot be restored.");
     if (file.trashRootId !== file.id) throw conflict("in_trashed_folder", "Restore the folder this file was trashed with.");
