@@ -94,9 +94,22 @@ export class Storage {
     return result.UploadId;
   }
 
-  presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number): Promise<string> {
-    const command = new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber: partNumber });
-    return getSignedUrl(this.signer, command, { expiresIn: expiresInSeconds });
+  /**
+   * A PUT URL for one part. With `contentLength` the length is part of the signature, so S3 refuses a
+   * body of any other size: a client cannot store more than it reserved against its quota.
+   */
+  presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number, contentLength?: number): Promise<string> {
+    const command = new UploadPartCommand({
+      Bucket: this.bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      ContentLength: contentLength,
+    });
+    return getSignedUrl(this.signer, command, {
+      expiresIn: expiresInSeconds,
+      ...(contentLength === undefined ? {} : { signableHeaders: new Set(["content-length"]) }),
+    });
   }
 
   /** Every part S3 holds for an upload, in order. */

@@ -19,6 +19,11 @@ export function planUpload(sizeBytes: number, preferredPartSize: number): Upload
   return { partSize, partCount: Math.max(1, Math.ceil(sizeBytes / partSize)) };
 }
 
+/** The exact size of part `partNumber` (1-based): the part size, or what is left for the last. */
+export function partLength(sizeBytes: number, plan: UploadPlan, partNumber: number): number {
+  return partNumber < plan.partCount ? plan.partSize : sizeBytes - (plan.partCount - 1) * plan.partSize;
+}
+
 /** Image types sharp turns into thumbnails. */
 export const THUMBNAIL_MIME_TYPES = new Set([
   "image/jpeg",

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { UploadPartCommand } from "@aws-sdk/client-s3";
+import type { Storage } from "../lib/s3";
 import type { TestUser } from "./factories";
 
 /** Response bodies in tests are read loosely: each assertion states the shape it expects. */
@@ -100,4 +102,15 @@ export async function waitForStatus(baseUrl: string, user: TestUser, fileId: str
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
+}
+
+/**
+ * Stores a part with the server's own S3 credentials, bypassing the signed part length: stands for a
+ * storage that does not enforce signed headers, so complete's own size check can be exercised.
+ */
+export async function putPartDirectly(storage: Storage, s3Key: string, uploadId: string, partNumber: number, bytes: Buffer) {
+  const result = await storage.client.send(
+    new UploadPartCommand({ Bucket: storage.bucket, Key: s3Key, UploadId: uploadId, PartNumber: partNumber, Body: bytes }),
+  );
+  return { partNumber, etag: result.ETag! };
 }

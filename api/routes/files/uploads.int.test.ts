@@ -1,7 +1,8 @@
 import { User } from "../../../db/models";
 import { createUser, type TestUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
-import { api, initUpload, putParts, randomBytesOf, sha256, uploadFile, waitForStatus } from "../../../test/uploads";
+import { findOwnedFile } from "../../../db/commands/files/find";
+import { api, initUpload, putPartDirectly, putParts, randomBytesOf, sha256, uploadFile, waitForStatus } from "../../../test/uploads";
 
 const MiB = 1024 * 1024;
 
@@ -122,14 +123,28 @@ describe("uploads", () => {
     expect(parts.status).toBe(409);
   });
 
+  it("lets S3 refuse a part whose size differs from the one signed into its URL", async () => {
+    const user = await createUser(bed.deps);
+    const init = await initUpload(url, user, "exact.bin", 6 * MiB);
+    const signed = await api(url, "POST", `/files/${init.body.file.id}/parts`, { user, body: { partNumbers: [1, 2] } });
+    expect(signed.body.parts.map((p: { sizeBytes: number }) => p.sizeBytes)).toEqual([5 * MiB, 1 * MiB]);
+    const [first, last] = signed.body.parts as { url: string }[];
+    expect((await fetch(first.url, { method: "PUT", body: randomBytesOf(6 * MiB) })).status).toBe(403);
+    expect((await fetch(last.url, { method: "PUT", body: randomBytesOf(1000) })).status).toBe(403);
+    expect((await fetch(last.url, { method: "PUT", body: randomBytesOf(1 * MiB) })).status).toBe(200);
+  });
+
   it("aborts an upload whose stored size differs from the declared one and releases its reservation", async () => {
     const user = await createUser(bed.deps);
     const declared = 6 * MiB;
     const init = await initUpload(url, user, "liar.bin", declared);
     const fileId = init.body.file.id;
-    // The client uploads fewer bytes than it declared, in the right number of parts.
-    const actual = randomBytesOf(declared - 1000);
-    const parts = await putParts(url, user, fileId, actual, 5 * MiB, [1, 2]);
+    const file = await findOwnedFile(bed.deps.db, user.user.id, fileId);
+    // Fewer bytes than declared, stored past the signed part lengths.
+    const parts = [
+      await putPartDirectly(bed.deps.storage, file.s3Key, file.uploadId!, 1, randomBytesOf(5 * MiB)),
+      await putPartDirectly(bed.deps.storage, file.s3Key, file.uploadId!, 2, randomBytesOf(MiB - 1000)),
+    ];
     const complete = await api(url, "POST", `/files/${fileId}/complete`, { user, body: { parts } });
     expect(complete.status).toBe(400);
     expect(complete.body.error.details).toMatchObject({ reason: "size_mismatch", storedBytes: declared - 1000 });

@@ -3,7 +3,7 @@ import { findOwnedFile } from "../../../db/commands/files/find";
 import { completeUpload, failUpload, findOpenUpload, startUpload, touchUpload } from "../../../db/commands/files/uploads";
 import { badRequest, conflict } from "../../../lib/errors";
 import { lifecycleInput, startFileLifecycle } from "../../../lib/file-lifecycle";
-import { planUpload } from "../../../lib/upload-plan";
+import { partLength, planUpload } from "../../../lib/upload-plan";
 import type { AppContext, AppExtensions, AppState } from "../../context";
 import { requireUser } from "../../middleware/auth";
 import { rateLimit } from "../../middleware/rate-limit";
@@ -37,7 +37,8 @@ export function uploadsRouter() {
   router.post("/files/:id/parts", requireUser(), validate(T.UploadsSignSchema), async (ctx: AppContext<T.UploadsSignReq>) => {
     const { config, db, storage } = ctx.deps;
     const file = await findOpenUpload(db, ctx.state.userId!, ctx.input.params.id);
-    const { partCount } = planUpload(file.sizeBytes, config.UPLOAD_PART_BYTES);
+    const plan = planUpload(file.sizeBytes, config.UPLOAD_PART_BYTES);
+    const { partCount } = plan;
     const partNumbers = [...new Set(ctx.input.body.partNumbers)].sort((a, b) => a - b);
     const outside = partNumbers.filter((n) => n > partCount);
     if (outside.length) throw badRequest(`This upload has ${partCount} parts.`, { partNumbers: outside });
@@ -45,7 +46,14 @@ export function uploadsRouter() {
     const parts = await Promise.all(
       partNumbers.map(async (partNumber) => ({
         partNumber,
-        url: await storage.presignUploadPart(file.s3Key, file.uploadId, partNumber, config.UPLOAD_URL_TTL_SECONDS),
+        url: await storage.presignUploadPart(
+          file.s3Key,
+          file.uploadId,
+          partNumber,
+          config.UPLOAD_URL_TTL_SECONDS,
+          partLength(file.sizeBytes, plan, partNumber),
+        ),
+        sizeBytes: partLength(file.sizeBytes, plan, partNumber),
         expiresAt,
       })),
     );
