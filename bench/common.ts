@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import type { Knex } from "knex";
+import { User } from "../db/models";
 import { buildDeps } from "../api/build-deps";
 import type { AppDeps } from "../api/deps";
 import { getConfig } from "../lib/config";
@@ -98,4 +101,15 @@ export function report(title: string, ours: { label: string; value: number }, ba
   console.log(`  baseline  ${baseline.label}: ${baseline.value.toFixed(1)} ${unit}`);
   console.log(`  ratio     ${ratio.toFixed(3)}   (goal: ${goal})`);
   return ratio;
+}
+
+/** A verified user of the bench's own, with room for every byte a bench writes. */
+export async function createBenchUser(db: Knex, quotaBytes = 64 * GiB): Promise<User> {
+  return User.query(db).insertAndFetch({
+    email: `bench-${randomUUID()}@example.com`,
+    passwordHash: "not-a-login",
+    role: "user",
+    emailVerifiedAt: new Date(),
+    quotaBytes,
+  });
 }

@@ -9,11 +9,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
-import argon2 from "argon2";
 import { closeDeps } from "../api/build-deps";
 import { createShare } from "../db/commands/shares/manage";
 import { File, User } from "../db/models";
-import { GiB, MiB, benchBytes, benchDeps, compare, mbps, peakRssDuring, report, rssOf, withConcurrency } from "./common";
+import { benchBytes, benchDeps, compare, createBenchUser, GiB, mbps, MiB, peakRssDuring, report, rssOf, withConcurrency } from "./common";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
 const PART = 64 * MiB;
@@ -61,13 +60,7 @@ async function drain(url: string, init?: RequestInit): Promise<number> {
 async function main() {
   const deps = await benchDeps();
   const { storage, db } = deps;
-  const user = await User.query(db).insertAndFetch({
-    email: `bench-${randomUUID()}@example.com`,
-    passwordHash: await argon2.hash("bench-password-0123"),
-    role: "user",
-    emailVerifiedAt: new Date(),
-    quotaBytes: 64 * GiB,
-  });
+  const user = await createBenchUser(db);
 
   console.log(`bench download: ${SIZE / MiB} MiB object`);
   const fileId = randomUUID();

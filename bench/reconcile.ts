@@ -19,7 +19,7 @@ import { closeDeps } from "../api/build-deps";
 import type { AppDeps } from "../api/deps";
 import { File, User } from "../db/models";
 import { NIGHTLY_MAINTENANCE_WORKFLOW, type NightlyMaintenanceReport, nightlyMaintenanceInput } from "../lib/housekeeping";
-import { GiB, MiB, benchDeps, peakRssDuring, rssOf, timed, withConcurrency } from "./common";
+import { benchDeps, createBenchUser, MiB, peakRssDuring, rssOf, timed, withConcurrency } from "./common";
 
 const SIZES = (process.env.BENCH_OBJECTS ?? "10000,100000").split(",").map(Number);
 const BENCH_DATABASE = "coffer_bench_reconcile";
@@ -45,13 +45,7 @@ async function benchDatabaseUrl(): Promise<string> {
 /** A user with `count` small objects under their prefix, a ready row for each, and used_bytes 0. */
 async function seedUser(deps: AppDeps, count: number): Promise<User> {
   const { db, storage } = deps;
-  const user = await User.query(db).insertAndFetch({
-    email: `bench-reconcile-${randomUUID()}@example.com`,
-    passwordHash: "not-a-login",
-    role: "user",
-    emailVerifiedAt: new Date(),
-    quotaBytes: 64 * GiB,
-  });
+  const user = await createBenchUser(db);
   const body = Buffer.from("coffer reconcile bench object\n");
   for (let done = 0; done < count; done += INSERT_CHUNK) {
     const rows = Array.from({ length: Math.min(INSERT_CHUNK, count - done) }, () => {

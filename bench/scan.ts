@@ -7,12 +7,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import argon2 from "argon2";
 import { closeDeps } from "../api/build-deps";
 import { File, User } from "../db/models";
 import { ClamdClient } from "../lib/clamd";
 import { fileLifecycleId, startFileLifecycle } from "../lib/file-lifecycle";
-import { GiB, MiB, benchBytes, benchDeps, compare, mbps, peakRssDuring, report, rssOf, withConcurrency } from "./common";
+import { benchBytes, benchDeps, compare, createBenchUser, GiB, mbps, MiB, peakRssDuring, report, rssOf, withConcurrency } from "./common";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
 const PART = 64 * MiB;
@@ -21,13 +20,7 @@ async function main() {
   const taskQueue = `bench-scan-${randomUUID()}`;
   const deps = await benchDeps({ TEMPORAL_TASK_QUEUE: taskQueue });
   const { storage, config, db, temporal } = deps;
-  const user = await User.query(db).insertAndFetch({
-    email: `bench-${randomUUID()}@example.com`,
-    passwordHash: await argon2.hash("bench-password-0123"),
-    role: "user",
-    emailVerifiedAt: new Date(),
-    quotaBytes: 64 * GiB,
-  });
+  const user = await createBenchUser(db);
 
   console.log(`bench scan: ${SIZE / MiB} MiB object`);
   const master = `bench/scan-source-${randomUUID()}`;

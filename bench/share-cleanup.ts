@@ -7,11 +7,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import argon2 from "argon2";
 import { closeDeps } from "../api/build-deps";
 import { File, User } from "../db/models";
 import { SHARE_CLEANUP_WORKFLOW, shareCleanupInput, type ShareCleanupResult } from "../lib/share-cleanup";
-import { GiB, MiB, benchDeps, peakRssDuring, rssOf, timed } from "./common";
+import { benchDeps, createBenchUser, GiB, MiB, peakRssDuring, rssOf, timed } from "./common";
 
 const SIZES = (process.env.BENCH_SHARES ?? "100000,1000000").split(",").map(Number);
 const INSERT_CHUNK = 100_000;
@@ -20,13 +19,7 @@ async function main() {
   const taskQueue = `bench-share-cleanup-${randomUUID()}`;
   const deps = await benchDeps({ TEMPORAL_TASK_QUEUE: taskQueue });
   const { db, temporal, config } = deps;
-  const user = await User.query(db).insertAndFetch({
-    email: `bench-${randomUUID()}@example.com`,
-    passwordHash: await argon2.hash("bench-password-0123"),
-    role: "user",
-    emailVerifiedAt: new Date(),
-    quotaBytes: GiB,
-  });
+  const user = await createBenchUser(db, GiB);
   const fileId = randomUUID();
   await File.query(db).insert({ id: fileId, ownerId: user.id, name: "shared.bin", sizeBytes: 1, s3Key: `${user.id}/${fileId}`, status: "ready" });
 

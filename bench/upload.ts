@@ -5,12 +5,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import argon2 from "argon2";
 import { createApp } from "../api/app";
 import { closeDeps } from "../api/build-deps";
 import { User } from "../db/models";
 import { signAccessToken } from "../lib/access-token";
-import { GiB, MiB, benchBytes, benchDeps, compare, mbps, report, withConcurrency } from "./common";
+import { benchBytes, benchDeps, compare, createBenchUser, GiB, mbps, MiB, report, withConcurrency } from "./common";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
 const PART = 16 * MiB;
@@ -26,13 +25,7 @@ async function main() {
   const server = createApp(deps).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const user = await User.query(deps.db).insertAndFetch({
-    email: `bench-${randomUUID()}@example.com`,
-    passwordHash: await argon2.hash("bench-password-0123"),
-    role: "user",
-    emailVerifiedAt: new Date(),
-    quotaBytes: 64 * GiB,
-  });
+  const user = await createBenchUser(deps.db);
   const token = await signAccessToken({ userId: user.id, role: "user" }, deps.config.JWT_SECRET, 3600);
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   const bytes = benchBytes(SIZE);
