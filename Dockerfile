@@ -26,7 +26,9 @@ FROM pnpm AS prod-deps
 RUN pnpm install --frozen-lockfile --prod
 
 FROM ${NODE_IMAGE}
-ENV NODE_ENV=production
+# The API listens on every interface of the container (HOST defaults to loopback elsewhere), so a
+# port mapping reaches it; publish it on the host's loopback or behind a proxy (docs/DEPLOY.md).
+ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

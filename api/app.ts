@@ -1,22 +1,14 @@
-import { bodyParser } from "@koa/bodyparser";
 import Koa from "koa";
 import { AppError } from "../lib/errors";
 import type { AppExtensions, AppState } from "./context";
 import type { AppDeps } from "./deps";
+import { parseBody } from "./middleware/body";
 import { errorHandler } from "./middleware/error-handler";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
-import { filesRouter } from "./routes/files/files.router";
-import { uploadsRouter } from "./routes/files/uploads.router";
-import { foldersRouter } from "./routes/folders/folders.router";
-import { opsRouter } from "./routes/ops/ops.router";
-import { adminCleanupRouter } from "./routes/admin/cleanup.router";
-import { adminAnalyticsRouter } from "./routes/admin/analytics.router";
-import { adminUsersRouter } from "./routes/admin/users.router";
-import { authRouter } from "./routes/auth/auth.router";
-import { meRouter } from "./routes/me/me.router";
-import { publicSharesRouter } from "./routes/shares/public.router";
-import { sharesRouter } from "./routes/shares/shares.router";
+import { routerOf } from "./route-table";
+import { routeTable } from "./routes";
+import { securityHeaders } from "./middleware/security-headers";
 
 /** Builds the Koa app around its dependencies; server.ts listens, tests call app.callback(). */
 export function createApp(deps: AppDeps): Koa<AppState, AppExtensions> {
@@ -28,21 +20,21 @@ export function createApp(deps: AppDeps): Koa<AppState, AppExtensions> {
   app.context.deps = deps;
   app.silent = true;
 
+  app.use(securityHeaders());
   app.use(requestId());
   app.use(requestLog());
   app.use(errorHandler());
-  app.use(bodyParser({ enableTypes: ["json", "form"], jsonLimit: "1mb", formLimit: "1mb", encoding: "utf-8" }));
+  app.use(parseBody());
 
-  for (const router of [opsRouter(), uploadsRouter(), filesRouter(), foldersRouter(), authRouter(), meRouter(), adminUsersRouter(), adminAnalyticsRouter(), adminCleanupRouter(), sharesRouter(), publicSharesRouter()]) {
-    app.use(router.routes());
-    app.use(
-      router.allowedMethods({
-        throw: true,
-        // A method no route knows (PROPFIND, …) is the client's mistake: 405, not 501.
-        notImplemented: () => new AppError(405, "method_not_allowed", "This method is not allowed here."),
-        methodNotAllowed: () => new AppError(405, "method_not_allowed", "This method is not allowed here."),
-      }),
-    );
-  }
+  const router = routerOf(routeTable);
+  app.use(router.routes());
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      // A method no route knows (PROPFIND, …) is the client's mistake: 405, not 501.
+      notImplemented: () => new AppError(405, "method_not_allowed", "This method is not allowed here."),
+      methodNotAllowed: () => new AppError(405, "method_not_allowed", "This method is not allowed here."),
+    }),
+  );
   return app;
 }

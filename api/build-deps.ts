@@ -5,14 +5,17 @@ import { ClamdClient } from "../lib/clamd";
 import type { Config } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { Mailer } from "../lib/mailer";
+import { limitPasswordHashing } from "../lib/passwords";
 import { uploadQueue } from "../db/commands/analytics/uploads";
 import { createApiMetrics, createRegistry, registerActiveSharesGauge, registerWaitingFilesGauge } from "../lib/metrics";
 import { Storage } from "../lib/s3";
+import { urlSignerFromConfig } from "../lib/s3-url-signer";
 import { createTemporalClient } from "../lib/temporal";
 import type { AppDeps } from "./deps";
 
 /** Connects to every service the API uses; none of them has to be up yet. */
 export function buildDeps(config: Config, logger: Logger): AppDeps {
+  limitPasswordHashing(config.PASSWORD_HASH_CONCURRENCY);
   const registry = createRegistry();
   const db = createDb(config.DATABASE_URL);
   registerActiveSharesGauge(registry, () => countActiveShares(db));
@@ -27,12 +30,13 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     redis: new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true }),
     storage: new Storage({
       endpoint: config.S3_ENDPOINT,
-      publicEndpoint: config.S3_PUBLIC_ENDPOINT,
       region: config.S3_REGION,
       accessKeyId: config.S3_ACCESS_KEY,
       secretAccessKey: config.S3_SECRET_KEY,
       bucket: config.S3_BUCKET,
+      downloadSockets: config.SHARE_DOWNLOADS_MAX,
     }),
+    urls: urlSignerFromConfig(config),
     clamd: new ClamdClient({
       host: config.CLAMAV_HOST,
       port: config.CLAMAV_PORT,
@@ -50,6 +54,7 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
 export async function closeDeps(deps: AppDeps): Promise<void> {
   deps.mailer.close();
   deps.storage.destroy();
+  deps.urls.destroy();
   deps.redis.disconnect();
   await deps.temporal.connection.close().catch(() => undefined);
   await deps.db.destroy();

@@ -7,6 +7,8 @@ export interface AppState {
   /** Set by requireUser(). */
   userId?: string;
   user?: User;
+  /** Set by requireUser(): the login session (refresh-token family) of the access token. */
+  sessionId?: string;
 }
 
 /** What our middleware adds to every Koa context; `input` is what validate() parsed. */

@@ -8,6 +8,7 @@ import type { Logger } from "../lib/logger";
 import type { Mailer } from "../lib/mailer";
 import type { ApiMetrics } from "../lib/metrics";
 import type { Storage } from "../lib/s3";
+import type { UrlSigner } from "../lib/s3-url-signer";
 
 /** Everything the API talks to, built once by server.ts (or by a test). */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   db: Knex;
   redis: Redis;
   storage: Storage;
+  /** Signs the URLs handed to clients, never with the server's own key. */
+  urls: UrlSigner;
   clamd: ClamdClient;
   mailer: Mailer;
   temporal: Client;

@@ -3,12 +3,13 @@ import { loadConfigOrExit } from "../lib/config";
 import { createLogger } from "../lib/logger";
 import { createApp } from "./app";
 import { buildDeps, closeDeps } from "./build-deps";
+import { createHttpServer } from "./http-server";
 
 const config = loadConfigOrExit();
 const logger = createLogger({ level: config.LOG_LEVEL, name: "api" });
 const deps = buildDeps(config, logger);
-const server = createApp(deps).listen(config.PORT, () => {
-  logger.info({ port: config.PORT }, `API listening on http://127.0.0.1:${config.PORT}`);
+const server = createHttpServer(createApp(deps), config).listen(config.PORT, config.HOST, () => {
+  logger.info({ host: config.HOST, port: config.PORT }, `API listening on http://${config.HOST}:${config.PORT}`);
 });
 
 let stopping = false;

@@ -69,8 +69,9 @@ async function main() {
   const bytes = benchBytes(SIZE);
   const numbers = Array.from({ length: Math.ceil(SIZE / PART) }, (_, i) => i + 1);
   const parts = await withConcurrency(4, numbers.map((n) => async () => {
-    const url = await storage.presignUploadPart(key, uploadId, n, 3600);
-    const res = await fetch(url, { method: "PUT", body: bytes.subarray((n - 1) * PART, n * PART) });
+    const body = bytes.subarray((n - 1) * PART, n * PART);
+    const url = await deps.urls.uploadPart(key, uploadId, n, body.length, 3600);
+    const res = await fetch(url, { method: "PUT", body });
     return { partNumber: n, etag: res.headers.get("etag")! };
   }));
   await storage.completeMultipartUpload(key, uploadId, parts);
@@ -89,13 +90,13 @@ async function main() {
   // The least any Node hop costs: a bare http.get → response pipe in a process of its own.
   const proxyPort = await freePort();
   const proxy: ChildProcess = spawn(process.execPath, ["-e", NODE_PROXY], {
-    env: { ...process.env, PROXY_PORT: String(proxyPort), PROXY_TARGET: await storage.presignGet(key, 3600) },
+    env: { ...process.env, PROXY_PORT: String(proxyPort), PROXY_TARGET: await deps.urls.download(key, 3600) },
     stdio: "inherit",
   });
   await waitForHttp(`http://127.0.0.1:${proxyPort}/`);
 
   const direct = async () => {
-    const url = await storage.presignGet(key, 3600);
+    const url = await deps.urls.download(key, 3600);
     if ((await drain(url)) !== SIZE) throw new Error("direct GET came back short");
   };
   const throughShare = async () => {

@@ -28,8 +28,9 @@ async function main() {
   const bytes = benchBytes(SIZE);
   const numbers = Array.from({ length: Math.ceil(SIZE / PART) }, (_, i) => i + 1);
   const parts = await withConcurrency(4, numbers.map((n) => async () => {
-    const url = await storage.presignUploadPart(master, uploadId, n, 3600);
-    const res = await fetch(url, { method: "PUT", body: bytes.subarray((n - 1) * PART, n * PART) });
+    const body = bytes.subarray((n - 1) * PART, n * PART);
+    const url = await deps.urls.uploadPart(master, uploadId, n, body.length, 3600);
+    const res = await fetch(url, { method: "PUT", body });
     return { partNumber: n, etag: res.headers.get("etag")! };
   }));
   await storage.completeMultipartUpload(master, uploadId, parts);

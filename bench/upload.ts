@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../api/app";
 import { closeDeps } from "../api/build-deps";
+import { startSession } from "../db/commands/accounts/refresh-tokens";
 import { User } from "../db/models";
 import { signAccessToken } from "../lib/access-token";
 import { benchBytes, benchDeps, compare, createBenchUser, GiB, mbps, MiB, report, withConcurrency } from "./common";
@@ -26,7 +27,8 @@ async function main() {
   await new Promise((resolve) => server.once("listening", resolve));
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const user = await createBenchUser(deps.db);
-  const token = await signAccessToken({ userId: user.id, role: "user" }, deps.config.JWT_SECRET, 3600);
+  const { sessionId } = await startSession({ db: deps.db, userId: user.id, ttlSeconds: 3600 });
+  const token = await signAccessToken({ userId: user.id, role: "user", sessionId }, deps.config.JWT_SECRET, 3600);
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
   const bytes = benchBytes(SIZE);
   const partCount = Math.ceil(SIZE / PART);
@@ -51,7 +53,7 @@ async function main() {
   const raw = async () => {
     const key = `bench/raw-${randomUUID()}`;
     const uploadId = await deps.storage.createMultipartUpload(key, "application/octet-stream");
-    const urls = await Promise.all(numbers.map((n) => deps.storage.presignUploadPart(key, uploadId, n, 3600)));
+    const urls = await Promise.all(numbers.map((n) => deps.urls.uploadPart(key, uploadId, n, partOf(n).length, 3600)));
     const parts = await withConcurrency(CONCURRENCY, numbers.map((n) => () => put(urls[n - 1], n)));
     await deps.storage.completeMultipartUpload(key, uploadId, parts);
     await deps.storage.deleteObject(key);

@@ -11,6 +11,9 @@ export function knexConfig(databaseUrl: string, pool = { min: 0, max: 10 }): Kne
     client: "pg",
     connection: databaseUrl,
     pool,
+    // Errors name the statement with its placeholders: Knex would otherwise paste bound values
+    // (token hashes, e-mails) into the message, and error messages are logged.
+    compileSqlOnError: false,
     migrations: { migrationSource, tableName: "knex_migrations" },
     ...knexSnakeCaseMappers(),
   };

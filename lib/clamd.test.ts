@@ -1,4 +1,5 @@
-import { ClamdSizeLimitError, ClamdUnavailableError, parseScanReply } from "./clamd";
+import net from "node:net";
+import { ClamdClient, ClamdSizeLimitError, ClamdUnavailableError, parseScanReply } from "./clamd";
 
 describe("parseScanReply", () => {
   it("reads a clean verdict", () => {
@@ -16,5 +17,88 @@ describe("parseScanReply", () => {
     expect(() => parseScanReply("INSTREAM size limit exceeded. ERROR")).toThrow(ClamdSizeLimitError);
     expect(() => parseScanReply("COMMAND READ TIMED OUT")).toThrow(ClamdUnavailableError);
     expect(() => parseScanReply("")).toThrow(ClamdUnavailableError);
+  });
+});
+
+/**
+ * A stand-in for clamd's side of INSTREAM that records the chunks it is sent and answers "OK" at
+ * the first zero-length chunk, as clamd does; with `limitAfter` it answers as clamd past its
+ * StreamMaxLength once it holds that many chunks. Only the framing is under test here; the real
+ * clamd is in clamd.int.test.ts.
+ */
+async function fakeClamd(options: { limitAfter?: number } = {}) {
+  const chunks: Buffer[] = [];
+  let endMarkers = 0;
+  let answered!: () => void;
+  const answer = new Promise<void>((resolve) => (answered = resolve));
+  const server = net.createServer((socket) => {
+    let pending = Buffer.alloc(0);
+    let command = false;
+    const reply = (text: string) => socket.end(`${text}\0`, () => answered());
+    socket.on("data", (data: Buffer) => {
+      pending = Buffer.concat([pending, data]);
+      if (!command) {
+        const end = pending.indexOf(0);
+        if (end < 0) return;
+        command = true;
+        pending = pending.subarray(end + 1);
+      }
+      while (pending.length >= 4) {
+        const length = pending.readUInt32BE(0);
+        if (length === 0) {
+          endMarkers += 1;
+          pending = pending.subarray(4);
+          return reply("stream: OK");
+        }
+        if (pending.length < 4 + length) return;
+        chunks.push(pending.subarray(4, 4 + length));
+        pending = pending.subarray(4 + length);
+        if (chunks.length === options.limitAfter) return reply("INSTREAM size limit exceeded. ERROR");
+      }
+    });
+    socket.on("error", () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    client: new ClamdClient({ host: "127.0.0.1", port, timeoutMs: 2000 }),
+    received: () => ({ chunks: chunks.map((chunk) => chunk.toString()), endMarkers }),
+    answer,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("ClamdClient INSTREAM framing", () => {
+  it("skips empty chunks: a zero length would end the stream before the rest is scanned", async () => {
+    const clamd = await fakeClamd();
+    let sent = 0;
+    try {
+      async function* source() {
+        yield* [Buffer.from("head"), Buffer.alloc(0), Buffer.from("tail")];
+      }
+      expect(await clamd.client.scan(source(), (bytes) => (sent += bytes))).toEqual({ outcome: "clean" });
+      expect(clamd.received()).toEqual({ chunks: ["head", "tail"], endMarkers: 1 });
+      expect(sent).toBe(8);
+    } finally {
+      await clamd.close();
+    }
+  });
+
+  it("reports as sent only the bytes it wrote, not a chunk read after clamd answered", async () => {
+    const clamd = await fakeClamd({ limitAfter: 1 });
+    let sent = 0;
+    async function* source() {
+      yield Buffer.from("written");
+      await clamd.answer;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      yield Buffer.from("never sent");
+    }
+    try {
+      await expect(clamd.client.scan(source(), (bytes) => (sent += bytes))).rejects.toBeInstanceOf(ClamdSizeLimitError);
+      expect(clamd.received().chunks).toEqual(["written"]);
+      expect(sent).toBe("written".length);
+    } finally {
+      await clamd.close();
+    }
   });
 });

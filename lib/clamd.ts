@@ -103,9 +103,11 @@ export class ClamdClient {
 
   /**
    * Streams `source` to clamd with INSTREAM, honouring backpressure, and returns its verdict.
-   * Throws ClamdSizeLimitError past StreamMaxLength and ClamdUnavailableError when clamd fails.
+   * `onSent` hears of every chunk once the socket took it, so a caller counts only bytes clamd can
+   * have seen. Throws ClamdSizeLimitError past StreamMaxLength and ClamdUnavailableError when clamd
+   * fails.
    */
-  async scan(source: AsyncIterable<Uint8Array>): Promise<ScanResult> {
+  async scan(source: AsyncIterable<Uint8Array>, onSent: (bytes: number) => void = () => undefined): Promise<ScanResult> {
     const socket = await this.connect();
     let replied = false;
     const reply = readReply(socket).finally(() => {
@@ -118,14 +120,16 @@ export class ClamdClient {
       let sent = 0;
       for await (const chunk of source) {
         if (replied || socket.destroyed) break;
-        sent += chunk.length;
-        if (this.options.maxStreamBytes !== undefined && sent > this.options.maxStreamBytes) {
+        // A zero length is INSTREAM's end-of-stream marker: clamd would answer before the rest.
+        if (chunk.length === 0) continue;
+        if (this.options.maxStreamBytes !== undefined && sent + chunk.length > this.options.maxStreamBytes) {
           throw new ClamdSizeLimitError(`stream exceeds the scanner's limit of ${this.options.maxStreamBytes} bytes`);
         }
         const header = Buffer.alloc(4);
         header.writeUInt32BE(chunk.length);
-        await write(socket, header);
-        await write(socket, chunk);
+        if (!(await write(socket, header)) || !(await write(socket, chunk))) break;
+        sent += chunk.length;
+        onSent(chunk.length);
       }
       if (!replied && !socket.destroyed) await write(socket, END_OF_STREAM);
       return parseScanReply(await reply);
@@ -135,17 +139,22 @@ export class ClamdClient {
   }
 }
 
-/** Writes and waits for the kernel buffer to drain, or for the socket to go away. */
-function write(socket: net.Socket, data: Uint8Array): Promise<void> {
+/**
+ * Writes and waits for the kernel buffer to drain. False when the socket went away first: the data
+ * may never have left.
+ */
+function write(socket: net.Socket, data: Uint8Array): Promise<boolean> {
   return new Promise((resolve) => {
-    if (socket.destroyed || !socket.writable) return resolve();
-    const done = () => {
-      socket.off("drain", done);
-      socket.off("close", done);
-      resolve();
+    if (socket.destroyed || !socket.writable) return resolve(false);
+    const done = (drained: boolean) => () => {
+      socket.off("drain", onDrain);
+      socket.off("close", onClose);
+      resolve(drained);
     };
-    if (socket.write(data)) return resolve();
-    socket.once("drain", done);
-    socket.once("close", done);
+    const onDrain = done(true);
+    const onClose = done(false);
+    if (socket.write(data)) return resolve(true);
+    socket.once("drain", onDrain);
+    socket.once("close", onClose);
   });
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import dotenv from "dotenv";
 import { ConfigError, parseConfig } from "./config";
 
 const valid = {
@@ -56,5 +59,68 @@ describe("parseConfig", () => {
     expect(config.JWT_SECRET_PREVIOUS).toBeUndefined();
     expect(config.PORT).toBe(3000);
     expect(config.TRUST_PROXY).toBe(false);
+  });
+});
+
+describe("parseConfig in production", () => {
+  const example = dotenv.parse(readFileSync(path.join(__dirname, "..", ".env.example")));
+  const strong = {
+    ...valid,
+    NODE_ENV: "production",
+    JWT_SECRET: "q7Zp2LxV9mWc4RtY8bNf3HsK6jD1gUeA0oPi5",
+    S3_SECRET_KEY: "Vb8nQ2wLz5Xc7Rt1Ym4P",
+    ADMIN_PASSWORD: "plum kettle orbit 42",
+  };
+
+  it("accepts secrets of the operator's own", () => {
+    expect(problems(strong)).toEqual([]);
+  });
+
+  it("refuses the secrets of .env.example, one line each", () => {
+    const lines = problems({ ...example, NODE_ENV: "production" });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^JWT_SECRET: is an example value/),
+        expect.stringMatching(/^S3_SECRET_KEY: is an example value/),
+        expect.stringMatching(/^ADMIN_PASSWORD: is an example value/),
+      ]),
+    );
+    expect(lines).toHaveLength(3);
+  });
+
+  it("accepts the example secrets outside production", () => {
+    expect(problems({ ...example, NODE_ENV: "development" })).toEqual([]);
+    expect(problems({ ...example, NODE_ENV: "test" })).toEqual([]);
+  });
+
+  it("refuses example and weak values of every secret, the optional ones included", () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ JWT_SECRET: "x".repeat(40) }, "JWT_SECRET: is too predictable"],
+      [{ JWT_SECRET: "abcdefgh".repeat(5) }, "JWT_SECRET: is too predictable"],
+      [{ JWT_SECRET_PREVIOUS: "dev-secret-change-me-please-0123456789abcdef" }, "JWT_SECRET_PREVIOUS: is an example value"],
+      [{ S3_SECRET_KEY: "coffer-secret" }, "S3_SECRET_KEY: must be at least 16 characters in production"],
+      [{ S3_UPLOAD_SECRET_KEY: "coffer-secret-key" }, "S3_UPLOAD_SECRET_KEY: is an example value"],
+      [{ S3_DOWNLOAD_SECRET_KEY: "short" }, "S3_DOWNLOAD_SECRET_KEY: must be at least 16 characters in production"],
+      [{ ADMIN_PASSWORD: "eleven char" }, "ADMIN_PASSWORD: must be at least 12 characters in production"],
+      [{ DATABASE_URL: "postgres://postgres:coffer@postgres:5432/coffer" }, "DATABASE_URL: has an example password"],
+    ];
+    for (const [override, line] of cases) {
+      const lines = problems({ ...strong, ...override });
+      expect(lines).toHaveLength(1);
+      expect(lines[0].startsWith(line)).toBe(true);
+    }
+  });
+
+  it("reports schema problems and secret problems together, one line per variable", () => {
+    const lines = problems({ ...strong, JWT_SECRET: "short", ADMIN_PASSWORD: "admin-password-change-me", PORT: "0" });
+    expect(lines).toHaveLength(3);
+    expect(lines).toContain("JWT_SECRET: must be at least 32 characters");
+  });
+});
+
+describe("HOST", () => {
+  it("defaults to loopback, so the API is not reachable from other machines unless asked", () => {
+    expect(parseConfig(valid).HOST).toBe("127.0.0.1");
+    expect(parseConfig({ ...valid, HOST: "0.0.0.0" }).HOST).toBe("0.0.0.0");
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { productionSecretProblems } from "./production-secrets";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -15,7 +16,15 @@ const optional = <T extends z.ZodTypeAny>(schema: T) =>
 const schema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Address the API listens on: loopback unless set (0.0.0.0 in a container, behind its port mapping). */
+  HOST: z.string().min(1).default("127.0.0.1"),
   PORT: int(1).max(65535).default(3000),
+  /** Seconds a client has to send its request headers; past it 408 and the connection is closed. */
+  HTTP_HEADERS_TIMEOUT_SECONDS: int(1).default(10),
+  /** Seconds a client has to send its whole request (headers and body); past it 408 and the connection is closed. */
+  HTTP_REQUEST_TIMEOUT_SECONDS: int(1).default(30),
+  /** Seconds an idle keep-alive connection stays open (behind a proxy: more than the proxy's own idle timeout). */
+  HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: int(1).default(5),
   WORKER_METRICS_PORT: int(1).max(65535).default(9464),
   /** Loopback port of the Temporal SDK's own Prometheus exporter; the worker merges it into its metrics port. */
   WORKER_SDK_METRICS_PORT: int(1).max(65535).default(9465),
@@ -34,6 +43,24 @@ const schema = z.object({
   S3_ACCESS_KEY: z.string().min(1),
   S3_SECRET_KEY: z.string().min(1),
   S3_BUCKET: z.string().min(3),
+  /**
+   * How URLs handed to clients are signed (docs/DEPLOY.md, "Storage credentials"): `sts` asks STS
+   * AssumeRole for a short-lived credential per upload (may write its one key) and one for downloads
+   * (may only read); `keys` signs with the upload and download keys themselves.
+   */
+  S3_URL_SIGNING: z.enum(["sts", "keys"]).default("sts"),
+  /** STS endpoint for `sts` signing; MinIO serves STS on its S3 port, so it defaults to S3_ENDPOINT. */
+  S3_STS_ENDPOINT: optional(url),
+  /** Upload credential: with `sts` the one that assumes S3_UPLOAD_ROLE_ARN, with `keys` a write-only key. Defaults to S3_ACCESS_KEY with `sts`. */
+  S3_UPLOAD_ACCESS_KEY: optional(z.string().min(1)),
+  S3_UPLOAD_SECRET_KEY: optional(z.string().min(1)),
+  /** Role the upload credential assumes (AWS); MinIO ignores it. */
+  S3_UPLOAD_ROLE_ARN: z.string().min(1).default("arn:aws:iam::000000000000:role/coffer-upload"),
+  /** Download credential: with `sts` the one that assumes S3_DOWNLOAD_ROLE_ARN, with `keys` a read-only key. Defaults to S3_ACCESS_KEY with `sts`. */
+  S3_DOWNLOAD_ACCESS_KEY: optional(z.string().min(1)),
+  S3_DOWNLOAD_SECRET_KEY: optional(z.string().min(1)),
+  /** Role the download credential assumes (AWS); MinIO ignores it. */
+  S3_DOWNLOAD_ROLE_ARN: z.string().min(1).default("arn:aws:iam::000000000000:role/coffer-download"),
 
   PUBLIC_MAX_BYTES: int(1),
   DEFAULT_QUOTA_BYTES: int(0).default(10 * GiB),
@@ -42,6 +69,8 @@ const schema = z.object({
   UPLOAD_STALE_MINUTES: int(1).default(15),
   TRASH_RETENTION_DAYS: int(0).default(30),
   QUARANTINE_RETENTION_DAYS: int(0).default(30),
+  /** Quarantined bytes kept per user; quarantining past it deletes that user's oldest quarantined files at once (docs/files.md). */
+  QUARANTINE_MAX_BYTES_PER_USER: int(0).default(GiB),
   TRUST_PROXY: bool.default(false),
 
   CLAMAV_HOST: z.string().min(1),
@@ -50,6 +79,8 @@ const schema = z.object({
   CLAMAV_MAX_BYTES: int(1).max(2147483645).default(2147483645),
   /** Timeout of one clamd exchange without progress, in milliseconds. */
   CLAMAV_TIMEOUT_MS: int(100).default(30_000),
+  /** A scan whose S3 read yields no byte for this long fails its attempt (retried), in milliseconds. */
+  S3_READ_TIMEOUT_MS: int(100).default(30_000),
 
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL"),
   EMAIL_FROM: z.string().min(3),
@@ -86,12 +117,16 @@ const schema = z.object({
   LOGIN_FAILURE_WINDOW_SECONDS: int(1).default(600),
   /** How long a locked email + IP pair stays locked, in seconds (15 min). */
   LOGIN_LOCK_SECONDS: int(1).default(900),
+  /** argon2 hashes (64 MiB each) one process computes at once; the others wait, leaving libuv threads to logins. */
+  PASSWORD_HASH_CONCURRENCY: int(1).default(2),
   /** Length of one rate-limit window, in seconds; the *_PER_MINUTE limits count per window. */
   RATE_LIMIT_WINDOW_SECONDS: int(1).default(60),
   RATE_LIMIT_AUTH_PER_MINUTE: int(1).default(5),
   RATE_LIMIT_UPLOAD_PER_MINUTE: int(1).default(60),
   RATE_LIMIT_PUBLIC_PER_MINUTE: int(1).default(120),
   RATE_LIMIT_ADMIN_PER_MINUTE: int(1).default(30),
+  /** Shares created with a password per user per window (each hashes it with argon2). */
+  RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE: int(1).default(10),
   /** Prefix of the rate-limit keys in Redis (several deployments or test runs can share one Redis). */
   RATE_LIMIT_PREFIX: z.string().min(1).default("coffer:ratelimit"),
 
@@ -100,6 +135,12 @@ const schema = z.object({
   SHARE_PASSWORD_MAX_FAILURES: int(1).default(10),
   /** That window, in seconds (15 min). */
   SHARE_PASSWORD_WINDOW_SECONDS: int(1).default(900),
+  /** Share downloads one client IP may run at once in one API process; more answer 429 and are not counted. */
+  SHARE_DOWNLOADS_PER_IP: int(1).default(4),
+  /** Share downloads one API process runs at once, and the size of the S3 socket pool kept for them. */
+  SHARE_DOWNLOADS_MAX: int(1).default(256),
+  /** A share download that sends nothing for this many seconds (its client stopped reading) is cut. */
+  SHARE_DOWNLOAD_STALL_SECONDS: int(1).default(30),
   /** How often the share-cleanup schedule runs, in minutes (hourly). */
   SHARE_CLEANUP_INTERVAL_MINUTES: int(1).default(60),
   /** Shares deleted per statement by the cleanup. */
@@ -129,6 +170,17 @@ const schema = z.object({
 
   ADMIN_EMAIL: optional(z.string().email()),
   ADMIN_PASSWORD: optional(z.string().min(10, "must be at least 10 characters")),
+}).superRefine((config, ctx) => {
+  // Signing with keys hands clients URLs made by those keys: they must be others than the server's own.
+  if (config.S3_URL_SIGNING !== "keys") return;
+  for (const name of ["S3_UPLOAD_ACCESS_KEY", "S3_DOWNLOAD_ACCESS_KEY"] as const) {
+    if (config[name] === config.S3_ACCESS_KEY) {
+      ctx.addIssue({ code: "custom", path: [name], message: "must be a key of its own (not S3_ACCESS_KEY) when S3_URL_SIGNING=keys" });
+    }
+  }
+  for (const name of ["S3_UPLOAD_SECRET_KEY", "S3_DOWNLOAD_SECRET_KEY"] as const) {
+    if (!config[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when S3_URL_SIGNING=keys" });
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -145,12 +197,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   // An empty value in .env means "not set": the default applies.
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const result = schema.safeParse(given);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const problems = (result.error?.issues ?? []).map((issue) => {
     const name = issue.path.join(".");
     const missing = env[name] === undefined || env[name] === "";
     return missing ? `${name}: is required` : `${name}: ${issue.message}`;
   });
+  // Example or weak secrets in production: one line for each variable the schema did not already name.
+  for (const { name, message } of productionSecretProblems(given)) {
+    if (!problems.some((problem) => problem.startsWith(`${name}: `))) problems.push(`${name}: ${message}`);
+  }
+  if (result.success && problems.length === 0) return result.data;
   throw new ConfigError(problems);
 }
 

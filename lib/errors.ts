@@ -20,6 +20,7 @@ export const unauthorized = (code = "unauthorized", message = "Authentication re
   new AppError(401, code, message);
 export const forbidden = (code = "forbidden", message = "Not allowed.") => new AppError(403, code, message);
 export const notFound = (what = "resource") => new AppError(404, "not_found", `No such ${what}.`);
+export const unsupportedMediaType = (message: string) => new AppError(415, "unsupported_media_type", message);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const gone = (code: string, message: string) => new AppError(410, code, message);
 export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>

@@ -15,6 +15,24 @@ describe("itemName", () => {
     }
   });
 
+  it("refuses bidi controls and other invisible format characters, which disguise a name", () => {
+    for (const bad of [
+      "invoice\u202Efdp.exe", // RIGHT-TO-LEFT OVERRIDE: shows as "invoiceexe.pdf"
+      "a\u202Ab",
+      "a\u2066b\u2069",
+      "a\u200Eb",
+      "a\u200Fb",
+      "a\u061Cb",
+      "zero\u200Bwidth",
+      "joiner\u2060",
+      "\uFEFFbom",
+      "soft\u00ADhyphen",
+    ]) {
+      expect(itemName.safeParse(bad).error?.issues[0].message).toBe("must not contain bidi controls or invisible format characters");
+    }
+    expect(ok("\u05E9\u05DC\u05D5\u05DD.txt")).toBe(true); // Hebrew letters keep their own direction
+  });
+
   it("counts the 255-byte limit in UTF-8 bytes, not characters", () => {
     expect(ok("é".repeat(127))).toBe(true); // 254 bytes
     expect(ok("é".repeat(128))).toBe(false); // 256 bytes

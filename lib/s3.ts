@@ -14,22 +14,20 @@ import {
   PutObjectCommand,
   S3Client,
   S3ServiceException,
-  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { Readable } from "node:stream";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 
 export interface StorageOptions {
   endpoint: string;
-  /** Host put into presigned URLs when clients reach the storage under another name. */
-  publicEndpoint?: string;
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
   bucket: string;
+  /** Sockets of the client that streams share downloads (SHARE_DOWNLOADS_MAX). */
+  downloadSockets?: number;
 }
 
-function client(endpoint: string, options: StorageOptions): S3Client {
+function client(endpoint: string, options: StorageOptions, maxSockets = 1024): S3Client {
   return new S3Client({
     endpoint,
     region: options.region,
@@ -38,21 +36,28 @@ function client(endpoint: string, options: StorageOptions): S3Client {
     // Default checksums would sign the CRC of an empty body into presigned part URLs.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    // Each share download holds one S3 connection for as long as its client takes; the SDK's default
-    // of 50 sockets would make the 51st concurrent download (and every other S3 call) wait.
-    requestHandler: { httpAgent: { maxSockets: 1024 }, httpsAgent: { maxSockets: 1024 } },
+    // The SDK's default of 50 sockets would make the 51st concurrent stream (scans) and every other
+    // call wait. Share downloads have a pool of their own (Storage.downloads).
+    requestHandler: { httpAgent: { maxSockets }, httpsAgent: { maxSockets } },
   });
 }
 
-/** The bucket with two clients: one for the server's own calls, one for signing URLs handed to clients. */
+/**
+ * The bucket as the server's own key sees it. That key may do anything, so no URL handed to a client
+ * is ever signed with it: lib/s3-url-signer.ts signs those with credentials that may do less.
+ */
 export class Storage {
   readonly client: S3Client;
-  readonly signer: S3Client;
+  /**
+   * Streams share downloads only, with its own socket pool: each download holds a socket for as long
+   * as its client takes, and slow clients must never make the process's own S3 calls wait.
+   */
+  readonly downloads: S3Client;
   readonly bucket: string;
 
   constructor(options: StorageOptions) {
     this.client = client(options.endpoint, options);
-    this.signer = options.publicEndpoint ? client(options.publicEndpoint, options) : this.client;
+    this.downloads = client(options.endpoint, options, options.downloadSockets);
     this.bucket = options.bucket;
   }
 
@@ -70,46 +75,12 @@ export class Storage {
     }
   }
 
-  presignPut(key: string, expiresInSeconds: number): Promise<string> {
-    return getSignedUrl(this.signer, new PutObjectCommand({ Bucket: this.bucket, Key: key }), {
-      expiresIn: expiresInSeconds,
-    });
-  }
-
-  /** A GET URL that makes browsers save the object under `fileName`. */
-  presignGet(key: string, expiresInSeconds: number, fileName?: string): Promise<string> {
-    const command = new GetObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      ResponseContentDisposition: fileName ? contentDisposition(fileName) : undefined,
-    });
-    return getSignedUrl(this.signer, command, { expiresIn: expiresInSeconds });
-  }
-
   async createMultipartUpload(key: string, contentType: string): Promise<string> {
     const result = await this.client.send(
       new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }),
     );
     if (!result.UploadId) throw new Error("S3 returned no UploadId");
     return result.UploadId;
-  }
-
-  /**
-   * A PUT URL for one part. With `contentLength` the length is part of the signature, so S3 refuses a
-   * body of any other size: a client cannot store more than it reserved against its quota.
-   */
-  presignUploadPart(key: string, uploadId: string, partNumber: number, expiresInSeconds: number, contentLength?: number): Promise<string> {
-    const command = new UploadPartCommand({
-      Bucket: this.bucket,
-      Key: key,
-      UploadId: uploadId,
-      PartNumber: partNumber,
-      ContentLength: contentLength,
-    });
-    return getSignedUrl(this.signer, command, {
-      expiresIn: expiresInSeconds,
-      ...(contentLength === undefined ? {} : { signableHeaders: new Set(["content-length"]) }),
-    });
   }
 
   /** Every part S3 holds for an upload, in order. */
@@ -163,6 +134,12 @@ export class Storage {
   async getObject(key: string, abortSignal?: AbortSignal): Promise<{ body: Readable; sizeBytes: number; contentType?: string }> {
     const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal });
     return { body: result.Body as Readable, sizeBytes: result.ContentLength ?? 0, contentType: result.ContentType };
+  }
+
+  /** getObject() through the share-download client; destroy the body to free its socket. */
+  async getObjectForDownload(key: string): Promise<{ body: Readable; sizeBytes: number }> {
+    const result = await this.downloads.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return { body: result.Body as Readable, sizeBytes: result.ContentLength ?? 0 };
   }
 
   async putObject(key: string, body: Buffer, contentType: string): Promise<void> {
@@ -258,7 +235,7 @@ export class Storage {
 
   destroy(): void {
     this.client.destroy();
-    if (this.signer !== this.client) this.signer.destroy();
+    this.downloads.destroy();
   }
 }
 
@@ -300,14 +277,8 @@ export function isMissing(error: unknown): boolean {
   return error.$metadata.httpStatusCode === 404 || ["NoSuchKey", "NoSuchUpload", "NotFound"].includes(error.name);
 }
 
-/** True when S3 refused the parts list of a CompleteMultipartUpload. */
-export function isInvalidParts(error: unknown): boolean {
-  return error instanceof S3ServiceException && ["InvalidPart", "InvalidPartOrder", "EntityTooSmall"].includes(error.name);
-}
-
-/** RFC 6266 attachment header with an ASCII fallback and the exact name in RFC 5987 form. */
-export function contentDisposition(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+/** True when S3 refused a request as the client's mistake (4xx): bad parts, malformed input. */
+export function isClientError(error: unknown): boolean {
+  const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  return status !== undefined && status >= 400 && status < 500;
 }

@@ -4,13 +4,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 
-# promtool checks the alert rules in docs/prometheus (Debian's prometheus package ships it).
-if ! command -v promtool >/dev/null; then
-  source scripts/lib/common.sh
-  echo "test: installing promtool (Debian package prometheus)"
-  apt_install prometheus >/dev/null
+# promtool checks the alert rules in docs/prometheus (Debian's prometheus package ships it); Debian's
+# Chromium renders the API reference and runs the browser tests (no browser download); jq and curl
+# run docs/api.md's walk-through.
+source scripts/lib/common.sh
+missing=()
+command -v promtool >/dev/null || missing+=(prometheus)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v jq >/dev/null || missing+=(jq)
+if ((${#missing[@]})); then
+  echo "test: installing ${missing[*]} (Debian packages)"
+  apt_install "${missing[@]}" >/dev/null
 fi
 
+echo "test: API types"; node dist/api/openapi-cli.js types --check
 echo "test: typecheck"; pnpm --silent typecheck
 echo "test: lint"; pnpm --silent lint
 echo "test: unit"; pnpm --silent test:unit

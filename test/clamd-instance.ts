@@ -4,6 +4,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ClamdClient } from "../lib/clamd";
+import { cleanBytes } from "./samples";
 
 const signatures = path.resolve(__dirname, "..", "scripts", "clamav", "coffer-test.hdb");
 
@@ -21,6 +22,16 @@ function freePort(): Promise<number> {
     });
     server.on("error", reject);
   });
+}
+
+/** clamd answers PONG and a real INSTREAM scan of a few clean bytes: ready for the app's scans. */
+export async function clamdReady(client: ClamdClient): Promise<boolean> {
+  try {
+    if (!(await client.ping())) return false;
+    return (await client.scan(cleanBytes(64))).outcome === "clean";
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -55,7 +66,7 @@ export async function startClamd(streamMaxBytes: number): Promise<ClamdInstance>
 
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (await client.ping().catch(() => false)) break;
+    if (await clamdReady(client)) break;
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`test clamd did not start (see ${dir}/clamd.log)`);
     await new Promise((r) => setTimeout(r, 100));
   }

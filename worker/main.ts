@@ -26,7 +26,9 @@ async function main() {
     },
   });
 
+  // Registered before the port opens: every scrape carries our names, also while Temporal connects.
   const registry = createRegistry();
+  const metrics = createWorkerMetrics(registry);
   const metricsServer = startMetricsServer({
     registry,
     port: config.WORKER_METRICS_PORT,
@@ -60,7 +62,7 @@ async function main() {
       workflowBundle: { codePath: workflowBundlePath },
       // Activities still running after this are cancelled and retried elsewhere (a scan restarts).
       shutdownGraceTime: "30 seconds",
-      activities: createActivities({ config, db, storage, clamd, metrics: createWorkerMetrics(registry), temporal: client }),
+      activities: createActivities({ config, db, storage, clamd, metrics, temporal: client }),
     });
     logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, "worker started");
     await worker.run();

@@ -9,12 +9,18 @@ const pinoLevel: Record<LogLevel, "trace" | "debug" | "info" | "warn" | "error">
   ERROR: "error",
 };
 
-/** Routes the Temporal SDK's logs (worker, workflow and activity loggers) into pino. */
+/**
+ * Routes the Temporal SDK's logs (worker, workflow and activity loggers) into pino. The SDK puts
+ * each activity's task token into the attributes of its log lines; the token lets whoever holds it
+ * complete or fail that activity through the client, so it never reaches the logs.
+ */
 export class PinoSdkLogger implements TemporalLogger {
   constructor(private readonly logger: Logger) {}
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    this.logger[pinoLevel[level]](meta ?? {}, message);
+    const attributes = { ...meta };
+    delete attributes.taskToken;
+    this.logger[pinoLevel[level]](attributes, message);
   }
   trace(message: string, meta?: LogMetadata) {
     this.log("TRACE", message, meta);

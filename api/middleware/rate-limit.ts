@@ -5,8 +5,13 @@ import { tooManyRequests } from "../../lib/errors";
 import type { AppContext } from "../context";
 import type { AppDeps } from "../deps";
 
-/** The limits of SPEC §6; "upload" counts per user and must run after requireUser(). */
-export type RateLimitKind = "auth" | "upload" | "public" | "admin";
+/**
+ * The limits of SPEC §6, and "sharePassword" for shares created with a password (each one an argon2
+ * hash). "upload" and "sharePassword" count per user and must run after requireUser().
+ */
+export type RateLimitKind = "auth" | "upload" | "public" | "admin" | "sharePassword";
+
+const perUser = new Set<RateLimitKind>(["upload", "sharePassword"]);
 
 /**
  * The client's address: the socket's peer, or with TRUST_PROXY the address our one trusted proxy
@@ -30,11 +35,13 @@ function maxFor(kind: RateLimitKind, config: AppDeps["config"]): number {
       return config.RATE_LIMIT_PUBLIC_PER_MINUTE;
     case "admin":
       return config.RATE_LIMIT_ADMIN_PER_MINUTE;
+    case "sharePassword":
+      return config.RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE;
   }
 }
 
 function clientKey(kind: RateLimitKind, ctx: AppContext): string {
-  return kind === "upload" ? `user:${ctx.state.userId}` : `ip:${clientIp(ctx)}`;
+  return perUser.has(kind) ? `user:${ctx.state.userId}` : `ip:${clientIp(ctx)}`;
 }
 
 function buildLimiter(kind: RateLimitKind, deps: AppDeps): Middleware {
@@ -66,7 +73,7 @@ function resetSeconds(ctx: AppContext): number {
 export function rateLimit(kind: RateLimitKind) {
   const limiters = new WeakMap<AppDeps, Middleware>();
   return async (ctx: AppContext, next: Next) => {
-    if (kind === "upload" && !ctx.state.userId) throw new Error('rateLimit("upload") must run after requireUser()');
+    if (perUser.has(kind) && !ctx.state.userId) throw new Error(`rateLimit("${kind}") must run after requireUser()`);
     let limiter = limiters.get(ctx.deps);
     if (!limiter) {
       limiter = buildLimiter(kind, ctx.deps);
@@ -90,4 +97,10 @@ export function rateLimit(kind: RateLimitKind) {
       throw tooManyRequests("rate_limited", `Too many requests; retry in ${retryAfter} s.`, retryAfter);
     }
   };
+}
+
+/** rateLimit(kind) for the requests `applies` picks; the others pass without being counted. */
+export function rateLimitWhen<Input>(kind: RateLimitKind, applies: (ctx: AppContext<Input>) => boolean) {
+  const limit = rateLimit(kind);
+  return (ctx: AppContext<Input>, next: Next) => (applies(ctx) ? limit(ctx, next) : next());
 }

@@ -17,7 +17,20 @@ clamd_cmd() {
   ) 2>/dev/null
 }
 
-clamav_healthy() { [[ $(clamd_cmd PING) == PONG ]]; }
+# clamd_scans: a real INSTREAM scan of a few clean bytes answers "stream: OK" (PONG alone does not
+# prove that clamd can scan).
+clamd_scans() {
+  local reply
+  reply=$(
+    exec 3<>"/dev/tcp/127.0.0.1/$CLAMAV_PORT" || exit 1
+    printf 'zINSTREAM\0\x00\x00\x00\x06coffer\x00\x00\x00\x00' >&3
+    IFS= read -r -d '' -t 10 r <&3 || [[ -n $r ]] || exit 1
+    printf '%s' "$r"
+  ) 2>/dev/null
+  [[ $reply == "stream: OK" ]]
+}
+
+clamav_healthy() { [[ $(clamd_cmd PING) == PONG ]] && clamd_scans; }
 
 clamav_install() {
   local pkgs=()

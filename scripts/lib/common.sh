@@ -143,14 +143,36 @@ ensure_port_free() {
 
 as_root() { if ((EUID == 0)); then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi; }
 
+# apt_get ARGS...: apt-get as root that waits up to 10 minutes for another apt-get or dpkg (an
+# unattended upgrade on a fresh machine) instead of failing at once. DPkg::Lock::Timeout covers
+# dpkg's locks only; a run that failed on the package lists' or the archives' lock is retried
+# (LC_ALL=C: the retry recognises apt's English message).
+apt_get() {
+  local wait=600 err said=""
+  local deadline=$((SECONDS + wait))
+  err=$(mktemp)
+  until as_root env DEBIAN_FRONTEND=noninteractive LC_ALL=C apt-get -o DPkg::Lock::Timeout=$wait "$@" 2>"$err"; do
+    if ! grep -q '^E: Could not get lock' "$err" || ((SECONDS >= deadline)); then
+      cat "$err" >&2
+      rm -f "$err"
+      return 1
+    fi
+    [[ -n $said ]] || echo "stack: waiting for another apt-get or dpkg: $(grep -m 1 '^E: Could not get lock' "$err")" >&2
+    said=1
+    sleep 2
+  done
+  cat "$err" >&2
+  rm -f "$err"
+}
+
 # apt_install PKG...: install Debian packages; refresh the package lists first only if they are
-# empty, or after a failed attempt.
+# empty (they may be stored compressed: *_Packages.lz4), or after a failed attempt.
 apt_install() {
   (($#)) || return 0
   echo "stack: installing Debian packages: $*" >&2
-  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@")
-  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then as_root apt-get update -q >&2; fi
-  as_root "${apt[@]}" >&2 || { as_root apt-get update -q >&2 && as_root "${apt[@]}" >&2; }
+  local apt=(install -y -q --no-install-recommends "$@")
+  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then apt_get update -q >&2; fi
+  apt_get "${apt[@]}" >&2 || { apt_get update -q >&2 && apt_get "${apt[@]}" >&2; }
 }
 
 # stop_ours SVC: stop a service this script started (launch), or say it was not running.

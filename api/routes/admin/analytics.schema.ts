@@ -5,10 +5,8 @@ const DAY = 24 * 3600 * 1000;
 /** A date range, [from, to); the last 30 days when absent. At most 366 days. */
 const range = z
   .object({
-    /** Start of the range, ISO 8601 (inclusive). */
-    from: z.iso.datetime({ offset: true }).optional(),
-    /** End of the range, ISO 8601 (exclusive). */
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: z.iso.datetime({ offset: true }).optional().describe("Start of the range, ISO 8601 (inclusive)."),
+    to: z.iso.datetime({ offset: true }).optional().describe("End of the range, ISO 8601 (exclusive)."),
   })
   .transform(({ from, to }, ctx) => {
     const end = to ? new Date(to) : new Date();
@@ -25,8 +23,7 @@ export const TopUsersSchema = z.object({
   query: z.intersection(
     range,
     z.object({
-      /** How many users, 1–100 (default 10). */
-      limit: z.coerce.number().int().min(1).max(100).default(10),
+      limit: z.coerce.number().int().min(1).max(100).default(10).describe("How many users, 1–100 (default 10)."),
     }),
   ),
 });

@@ -103,8 +103,10 @@ describe("GET /admin/users and PATCH /admin/users/:id", () => {
     expect(await AuditEntry.query(deps.db).where({ targetId: user.id, action: "user.disabled" })).toHaveLength(1);
 
     expect((await patch(user.id, { disabled: false })).body.user.disabled).toBe(false);
-    expect((await call(server.url, "GET", "/me", { token })).status).toBe(200);
-    await login(server.url, user.email, testPassword);
+    // The disable ended every session: the old tokens stay dead, a new login works.
+    expect((await call(server.url, "GET", "/me", { token })).status).toBe(401);
+    const again = await login(server.url, user.email, testPassword);
+    expect((await call(server.url, "GET", "/me", { token: again.accessToken })).status).toBe(200);
     expect(await AuditEntry.query(deps.db).where({ targetId: user.id, action: "user.enabled" })).toHaveLength(1);
   });
 

@@ -1,12 +1,20 @@
-import Router from "@koa/router";
+import { z } from "zod";
 import { listUsers, updateUserByAdmin } from "../../../db/commands/accounts";
 import type { User } from "../../../db/models";
 import { conflict, notFound } from "../../../lib/errors";
-import type { AppContext, AppExtensions, AppState } from "../../context";
-import { requireAdmin, requireUser } from "../../middleware/auth";
-import { clientIp, rateLimit } from "../../middleware/rate-limit";
-import { validate } from "../../middleware/validate";
+import { clientIp } from "../../middleware/rate-limit";
+import { operation } from "../../route-table";
+import { nextCursor, timestamp, UserView } from "../../schemas";
 import * as T from "./users.schema";
+
+const AdminUserView = UserView.extend({
+  quotaBytes: z.number().int(),
+  usedBytes: z.number().int(),
+  reservedBytes: z.number().int(),
+  emailVerifiedAt: timestamp.nullable(),
+  disabledAt: timestamp.nullable(),
+  firstLoginAt: timestamp.nullable(),
+});
 
 /** What an admin sees of an account: the public fields plus quota and lifecycle dates. */
 function adminUserView(user: User) {
@@ -21,22 +29,36 @@ function adminUserView(user: User) {
   };
 }
 
-export function adminUsersRouter() {
-  const router = new Router<AppState, AppExtensions>({ prefix: "/admin/users" });
-
-  router.get("/", rateLimit("admin"), requireUser(), requireAdmin(), validate(T.ListUsersSchema), async (ctx: AppContext<T.ListUsersReq>) => {
-    const { limit, cursor } = ctx.input.query;
-    const page = await listUsers({ db: ctx.deps.db, limit, cursor });
-    ctx.body = { users: page.users.map(adminUserView), nextCursor: page.nextCursor };
-  });
-
-  router.patch(
-    "/:id",
-    rateLimit("admin"),
-    requireUser(),
-    requireAdmin(),
-    validate(T.UpdateUserSchema),
-    async (ctx: AppContext<T.UpdateUserReq>) => {
+export const adminUsersRoutes = [
+  operation({
+    operationId: "listUsers",
+    method: "get",
+    path: "/admin/users",
+    summary: "Every account, with quota and lifecycle dates",
+    tag: "admin",
+    auth: "admin",
+    rateLimit: "admin",
+    input: T.ListUsersSchema,
+    responses: { 200: { description: "One page of users", body: z.object({ users: z.array(AdminUserView), nextCursor }) } },
+    handler: async (ctx) => {
+      const { limit, cursor } = ctx.input.query;
+      const page = await listUsers({ db: ctx.deps.db, limit, cursor });
+      ctx.body = { users: page.users.map(adminUserView), nextCursor: page.nextCursor };
+    },
+  }),
+  operation({
+    operationId: "updateUser",
+    method: "patch",
+    path: "/admin/users/:id",
+    summary: "Change an account's quota, role, or disable it",
+    tag: "admin",
+    auth: "admin",
+    rateLimit: "admin",
+    input: T.UpdateUserSchema,
+    examples: { moreRoom: { quotaBytes: 53687091200 } },
+    responses: { 200: { description: "The account as it is now", body: z.object({ user: AdminUserView }) } },
+    errors: [[404, "not_found", "No such user"], [409, "self_lockout", "Admins cannot demote or disable themselves"]],
+    handler: async (ctx) => {
       const result = await updateUserByAdmin({
         db: ctx.deps.db,
         actorId: ctx.state.userId!,
@@ -48,7 +70,5 @@ export function adminUsersRouter() {
       if (!result.ok) throw conflict("self_lockout", "Admins cannot demote or disable themselves.");
       ctx.body = { user: adminUserView(result.user) };
     },
-  );
-
-  return router;
-}
+  }),
+];

@@ -1,4 +1,4 @@
-import Router from "@koa/router";
+import { z } from "zod";
 import {
   attemptLogin,
   registerUser,
@@ -7,13 +7,16 @@ import {
   rotateRefreshToken,
   verifyEmail,
 } from "../../../db/commands/accounts";
+import { revokeSession } from "../../../db/commands/accounts/refresh-tokens";
 import type { User } from "../../../db/models";
 import { signAccessToken } from "../../../lib/access-token";
 import { verificationMail } from "../../../lib/account-mail";
 import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from "../../../lib/errors";
-import type { AppContext, AppExtensions, AppState } from "../../context";
-import { clientIp, rateLimit } from "../../middleware/rate-limit";
-import { validate } from "../../middleware/validate";
+import type { AppContext } from "../../context";
+import { presentedAccessClaims } from "../../middleware/auth";
+import { clientIp } from "../../middleware/rate-limit";
+import { operation } from "../../route-table";
+import { UserView } from "../../schemas";
 import * as T from "./auth.schema";
 import { clearRefreshCookie, presentedRefreshToken, setRefreshCookie } from "./refresh-cookie";
 
@@ -31,104 +34,181 @@ function sendVerificationMail(ctx: AppContext, user: User, token: string): void 
   void mailer.send(mail).catch((err: unknown) => logger.error({ err, requestId, userId: user.id }, "verification mail not sent"));
 }
 
-/** The body of a successful login or refresh: a fresh access token and the user. */
-async function session(ctx: AppContext, user: User) {
+/** The body of a successful login or refresh: a fresh access token of that session and the user. */
+async function session(ctx: AppContext, user: User, sessionId: string) {
   const { JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS } = ctx.deps.config;
-  const accessToken = await signAccessToken({ userId: user.id, role: user.role }, JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS);
+  const accessToken = await signAccessToken({ userId: user.id, role: user.role, sessionId }, JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS);
   return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: user.toPublic() };
 }
 
 const invalidRefresh = () => unauthorized("invalid_refresh_token", "The refresh token is invalid, expired or revoked.");
 
-export function authRouter() {
-  const router = new Router<AppState, AppExtensions>({ prefix: "/auth" });
+const UserBody = z.object({ user: UserView });
+const Session = z.object({
+  accessToken: z.string().describe("Send as `Authorization: Bearer <accessToken>`."),
+  expiresIn: z.number().int().describe("Seconds the access token lives; refresh before then."),
+  user: UserView,
+});
+const refreshed = Session.extend({
+  refreshToken: z.string().optional().describe("The next refresh token, only when this one came in the body (clients without cookies)."),
+});
+const refreshCookie = { "Set-Cookie": "coffer_refresh: the refresh token (httpOnly, SameSite=Strict, path /auth), rotated on each use" };
 
-  router.post("/register", rateLimit("auth"), validate(T.RegisterSchema), async (ctx: AppContext<T.RegisterReq>) => {
-    const { email, password, name } = ctx.input.body;
-    const { config, db } = ctx.deps;
-    const result = await registerUser({
-      db,
-      email,
-      password,
-      name: name ?? null,
-      quotaBytes: config.DEFAULT_QUOTA_BYTES,
-      verificationTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
-      ip: clientIp(ctx),
-    });
-    if (!result.ok) throw conflict("email_taken", "An account with this e-mail address exists.");
-    sendVerificationMail(ctx, result.user, result.verificationToken);
-    ctx.status = 201;
-    ctx.body = { user: result.user.toPublic() };
-  });
-
-  router.post("/verify", rateLimit("auth"), validate(T.VerifySchema), async (ctx: AppContext<T.VerifyReq>) => {
-    const user = await verifyEmail({ db: ctx.deps.db, token: ctx.input.body.token, ip: clientIp(ctx) });
-    if (!user) throw new AppError(400, "invalid_token", "The verification link is invalid, expired or already used.");
-    ctx.body = { user: user.toPublic() };
-  });
-
-  router.post(
-    "/resend-verification",
-    rateLimit("auth"),
-    validate(T.ResendVerificationSchema),
-    async (ctx: AppContext<T.ResendVerificationReq>) => {
+/** Accounts: register, verify, log in, refresh, log out. JSON bodies only (login CSRF). */
+export const authRoutes = [
+  operation({
+    operationId: "register",
+    method: "post",
+    path: "/auth/register",
+    summary: "Create an account; a verification link goes to the address",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.RegisterSchema,
+    examples: { ada: { email: "ada@example.com", password: "correct horse battery staple", name: "Ada" } },
+    responses: { 201: { description: "Created, not verified yet", body: UserBody } },
+    errors: [[409, "email_taken"]],
+    handler: async (ctx) => {
+      const { email, password, name } = ctx.input.body;
+      const { config, db } = ctx.deps;
+      const result = await registerUser({
+        db,
+        email,
+        password,
+        name: name ?? null,
+        quotaBytes: config.DEFAULT_QUOTA_BYTES,
+        verificationTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
+        ip: clientIp(ctx),
+      });
+      if (!result.ok) throw conflict("email_taken", "An account with this e-mail address exists.");
+      sendVerificationMail(ctx, result.user, result.verificationToken);
+      ctx.status = 201;
+      ctx.body = { user: result.user.toPublic() };
+    },
+  }),
+  operation({
+    operationId: "verifyEmail",
+    method: "post",
+    path: "/auth/verify",
+    summary: "Confirm an address with the token of the mailed link (single use)",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.VerifySchema,
+    responses: { 200: { description: "Verified", body: UserBody } },
+    errors: [[400, "invalid_token", "Unknown, expired or used"]],
+    handler: async (ctx) => {
+      const user = await verifyEmail({ db: ctx.deps.db, token: ctx.input.body.token, ip: clientIp(ctx) });
+      if (!user) throw new AppError(400, "invalid_token", "The verification link is invalid, expired or already used.");
+      ctx.body = { user: user.toPublic() };
+    },
+  }),
+  operation({
+    operationId: "resendVerification",
+    method: "post",
+    path: "/auth/resend-verification",
+    summary: "Send the verification link again (always 202: no account enumeration)",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.ResendVerificationSchema,
+    responses: { 202: { description: "Accepted", body: z.object({ status: z.literal("accepted") }) } },
+    handler: async (ctx) => {
       const { db, config } = ctx.deps;
       const fresh = await resendVerification({ db, email: ctx.input.body.email, ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS });
       if (fresh) sendVerificationMail(ctx, fresh.user, fresh.token);
       ctx.status = 202;
       ctx.body = { status: "accepted" };
     },
-  );
-
-  router.post("/login", rateLimit("auth"), validate(T.LoginSchema), async (ctx: AppContext<T.LoginReq>) => {
-    const { db, config } = ctx.deps;
-    const result = await attemptLogin({
-      db,
-      email: ctx.input.body.email,
-      password: ctx.input.body.password,
-      ip: clientIp(ctx),
-      throttle: {
-        maxFailures: config.LOGIN_MAX_FAILURES,
-        windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
-        lockSeconds: config.LOGIN_LOCK_SECONDS,
-      },
-      refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
-    });
-    switch (result.outcome) {
-      case "locked":
-        throw tooManyRequests("login_locked", "Too many failed logins; try again later.", result.retryAfterSeconds);
-      case "bad_credentials":
-        throw unauthorized("invalid_credentials", "Wrong e-mail address or password.");
-      case "email_not_verified":
-        throw forbidden("email_not_verified", "Confirm your e-mail address first; we can send the link again.");
-      case "disabled":
-        throw forbidden("account_disabled", "This account is disabled.");
-      case "ok":
-        setRefreshCookie(ctx, result.refreshToken);
-        ctx.body = await session(ctx, result.user);
-    }
-  });
-
-  router.post("/refresh", rateLimit("auth"), validate(T.RefreshSchema), async (ctx: AppContext<T.RefreshReq>) => {
-    const fromBody = ctx.input.body.refreshToken;
-    const token = presentedRefreshToken(ctx, fromBody);
-    if (!token) throw badRequest("A refresh token is required (cookie or body).");
-    const { db, config } = ctx.deps;
-    const result = await rotateRefreshToken({ db, token, ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, ip: clientIp(ctx) });
-    if (!result.ok) {
+  }),
+  operation({
+    operationId: "login",
+    method: "post",
+    path: "/auth/login",
+    summary: "Log in: an access token, and the refresh token as a cookie",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.LoginSchema,
+    examples: { ada: { email: "ada@example.com", password: "correct horse battery staple" } },
+    responses: { 200: { description: "Logged in", body: Session, headers: refreshCookie } },
+    errors: [
+      [401, "invalid_credentials"],
+      [403, "email_not_verified"],
+      [403, "account_disabled"],
+      [429, "login_locked", "LOGIN_MAX_FAILURES failures for this e-mail and IP: locked for LOGIN_LOCK_SECONDS, even with the right password"],
+    ],
+    handler: async (ctx) => {
+      const { db, config } = ctx.deps;
+      const result = await attemptLogin({
+        db,
+        email: ctx.input.body.email,
+        password: ctx.input.body.password,
+        ip: clientIp(ctx),
+        throttle: {
+          maxFailures: config.LOGIN_MAX_FAILURES,
+          windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+          lockSeconds: config.LOGIN_LOCK_SECONDS,
+        },
+        refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+      });
+      switch (result.outcome) {
+        case "locked":
+          throw tooManyRequests("login_locked", "Too many failed logins; try again later.", result.retryAfterSeconds);
+        case "bad_credentials":
+          throw unauthorized("invalid_credentials", "Wrong e-mail address or password.");
+        case "email_not_verified":
+          throw forbidden("email_not_verified", "Confirm your e-mail address first; we can send the link again.");
+        case "disabled":
+          throw forbidden("account_disabled", "This account is disabled.");
+        case "ok":
+          setRefreshCookie(ctx, result.refreshToken);
+          ctx.body = await session(ctx, result.user, result.sessionId);
+      }
+    },
+  }),
+  operation({
+    operationId: "refreshSession",
+    method: "post",
+    path: "/auth/refresh",
+    summary: "A new access token and refresh token for the refresh token (cookie or body), which then stops working",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.RefreshSchema,
+    responses: { 200: { description: "Refreshed", body: refreshed, headers: refreshCookie } },
+    errors: [[400, "bad_request", "No refresh token"], [401, "invalid_refresh_token", "Invalid, expired, revoked, or used before (which ends the session)"]],
+    handler: async (ctx) => {
+      const fromBody = ctx.input.body.refreshToken;
+      const token = presentedRefreshToken(ctx, fromBody);
+      if (!token) throw badRequest("A refresh token is required (cookie or body).");
+      const { db, config } = ctx.deps;
+      const result = await rotateRefreshToken({ db, token, ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, ip: clientIp(ctx) });
+      if (!result.ok) {
+        clearRefreshCookie(ctx);
+        throw invalidRefresh();
+      }
+      setRefreshCookie(ctx, result.refreshToken);
+      ctx.body = { ...(await session(ctx, result.user, result.sessionId)), ...(fromBody ? { refreshToken: result.refreshToken } : {}) };
+    },
+  }),
+  operation({
+    operationId: "logout",
+    method: "post",
+    path: "/auth/logout",
+    summary: "End the session: its refresh token and access tokens stop working at once",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.RefreshSchema,
+    responses: { 204: { description: "Logged out (or already)" } },
+    handler: async (ctx) => {
+      const token = presentedRefreshToken(ctx, ctx.input.body.refreshToken);
+      if (token) await revokeRefreshToken({ db: ctx.deps.db, token });
+      const claims = await presentedAccessClaims(ctx);
+      if (claims) await revokeSession(ctx.deps.db, claims);
       clearRefreshCookie(ctx);
-      throw invalidRefresh();
-    }
-    setRefreshCookie(ctx, result.refreshToken);
-    ctx.body = { ...(await session(ctx, result.user)), ...(fromBody ? { refreshToken: result.refreshToken } : {}) };
-  });
-
-  router.post("/logout", rateLimit("auth"), validate(T.RefreshSchema), async (ctx: AppContext<T.RefreshReq>) => {
-    const token = presentedRefreshToken(ctx, ctx.input.body.refreshToken);
-    if (token) await revokeRefreshToken({ db: ctx.deps.db, token });
-    clearRefreshCookie(ctx);
-    ctx.status = 204;
-  });
-
-  return router;
-}
+      ctx.status = 204;
+    },
+  }),
+];

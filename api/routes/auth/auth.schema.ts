@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatCharacters, formatCharactersMessage } from "../../../lib/names";
 
 // eslint-disable-next-line no-control-regex
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
@@ -13,7 +14,7 @@ const passwordText = z
   .refine((text) => !text.includes("\u0000"), "must not contain NUL")
   .refine((text) => text.isWellFormed(), "must be valid Unicode");
 
-/** A display name: trimmed, NFC, 1–100 characters, no control characters. */
+/** A display name: trimmed, NFC, 1–100 characters, no control characters, bidi controls or invisible format characters. */
 const displayName = z
   .string()
   .trim()
@@ -24,6 +25,7 @@ const displayName = z
       .min(1)
       .max(100)
       .refine((text) => !controlCharacters.test(text), "must not contain control characters")
+      .refine((text) => !formatCharacters.test(text), formatCharactersMessage)
       .refine((text) => text.isWellFormed(), "must be valid Unicode"),
   );
 

@@ -1,57 +1,118 @@
-import Router from "@koa/router";
+import { z } from "zod";
 import { findOwnedFile } from "../../../db/commands/files/find";
 import { deleteFilePermanently, restoreFile, trashFile, updateFile } from "../../../db/commands/files/manage";
 import { conflict, notFound } from "../../../lib/errors";
-import type { AppContext, AppExtensions, AppState } from "../../context";
-import { requireUser } from "../../middleware/auth";
-import { validate } from "../../middleware/validate";
+import { operation } from "../../route-table";
 import * as T from "./files.schema";
-import { fileView } from "./views";
+import { FileView, fileView } from "./views";
 
-export function filesRouter() {
-  const router = new Router<AppState, AppExtensions>();
+const FileBody = z.object({ file: FileView });
+const redirect = (what: string) => ({ description: `Redirect to a short-lived presigned GET of ${what}`, headers: { Location: "The presigned URL" } });
 
-  router.get("/files/:id", requireUser(), validate(T.FileParamsSchema), async (ctx: AppContext<T.FileParamsReq>) => {
-    ctx.body = { file: fileView(await findOwnedFile(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
-  });
-
-  router.get("/files/:id/download", requireUser(), validate(T.FileParamsSchema), async (ctx: AppContext<T.FileParamsReq>) => {
-    const { db, storage, config } = ctx.deps;
-    const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
-    if (file.status !== "ready") throw conflict("not_ready", `The file is ${file.status}, not ready for download.`);
-    if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash to download it.");
-    ctx.redirect(await storage.presignGet(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name));
-  });
-
-  router.get("/files/:id/thumbnail", requireUser(), validate(T.FileParamsSchema), async (ctx: AppContext<T.FileParamsReq>) => {
-    const { db, storage, config } = ctx.deps;
-    const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
-    if (!file.thumbnailKey || file.status !== "ready") throw notFound("thumbnail");
-    ctx.redirect(await storage.presignGet(file.thumbnailKey, config.DOWNLOAD_URL_TTL_SECONDS));
-  });
-
-  router.patch("/files/:id", requireUser(), validate(T.FilesUpdateSchema), async (ctx: AppContext<T.FilesUpdateReq>) => {
-    const { name, folderId } = ctx.input.body;
-    const file = await updateFile({ db: ctx.deps.db, ownerId: ctx.state.userId!, fileId: ctx.input.params.id, name, folderId });
-    ctx.body = { file: fileView(file) };
-  });
-
-  router.delete("/files/:id", requireUser(), validate(T.FilesDeleteSchema), async (ctx: AppContext<T.FilesDeleteReq>) => {
-    const { db, storage } = ctx.deps;
-    const ownerId = ctx.state.userId!;
-    const fileId = ctx.input.params.id;
-    if (ctx.input.query.permanent === "true") {
-      const deleted = await deleteFilePermanently({ db, storage, fileId, ownerId, actorId: ownerId, reason: "deleted_by_owner" });
-      if (!deleted) throw notFound("file");
-      ctx.status = 204;
-      return;
-    }
-    ctx.body = { file: fileView(await trashFile(db, ownerId, fileId)) };
-  });
-
-  router.post("/files/:id/restore", requireUser(), validate(T.FileParamsSchema), async (ctx: AppContext<T.FileParamsReq>) => {
-    ctx.body = { file: fileView(await restoreFile(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
-  });
-
-  return router;
-}
+export const filesRoutes = [
+  operation({
+    operationId: "getFile",
+    method: "get",
+    path: "/files/:id",
+    summary: "A file of the caller's: status, size, sha256 once scanned",
+    tag: "files",
+    auth: "user",
+    input: T.FileParamsSchema,
+    responses: { 200: { description: "The file", body: FileBody } },
+    errors: [[404, "not_found"]],
+    handler: async (ctx) => {
+      ctx.body = { file: fileView(await findOwnedFile(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
+    },
+  }),
+  operation({
+    operationId: "downloadFile",
+    method: "get",
+    path: "/files/:id/download",
+    summary: "Download a ready file (302 to storage, saved under the file's name)",
+    tag: "files",
+    auth: "user",
+    input: T.FileParamsSchema,
+    responses: { 302: redirect("the file, as an attachment") },
+    errors: [[404, "not_found"], [409, "not_ready", "Only ready files are served"], [409, "file_trashed"]],
+    handler: async (ctx) => {
+      const { db, urls, config } = ctx.deps;
+      const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
+      if (file.status !== "ready") throw conflict("not_ready", `The file is ${file.status}, not ready for download.`);
+      if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash to download it.");
+      ctx.redirect(await urls.download(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name));
+    },
+  }),
+  operation({
+    operationId: "getFileThumbnail",
+    method: "get",
+    path: "/files/:id/thumbnail",
+    summary: "The 256 px WebP thumbnail of a ready image",
+    tag: "files",
+    auth: "user",
+    input: T.FileParamsSchema,
+    responses: { 302: redirect("the thumbnail") },
+    errors: [[404, "not_found", "No such file, or it has no thumbnail"]],
+    handler: async (ctx) => {
+      const { db, urls, config } = ctx.deps;
+      const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
+      if (!file.thumbnailKey || file.status !== "ready") throw notFound("thumbnail");
+      ctx.redirect(await urls.download(file.thumbnailKey, config.DOWNLOAD_URL_TTL_SECONDS));
+    },
+  }),
+  operation({
+    operationId: "updateFile",
+    method: "patch",
+    path: "/files/:id",
+    summary: "Rename or move a file",
+    tag: "files",
+    auth: "user",
+    input: T.FilesUpdateSchema,
+    responses: { 200: { description: "The file as it is now", body: FileBody } },
+    errors: [[404, "not_found", "No such file or target folder"], [409, "name_taken"], [409, "file_trashed"]],
+    handler: async (ctx) => {
+      const { name, folderId } = ctx.input.body;
+      const file = await updateFile({ db: ctx.deps.db, ownerId: ctx.state.userId!, fileId: ctx.input.params.id, name, folderId });
+      ctx.body = { file: fileView(file) };
+    },
+  }),
+  operation({
+    operationId: "deleteFile",
+    method: "delete",
+    path: "/files/:id",
+    summary: "Move a file to the trash, or with permanent=true delete it for good",
+    tag: "files",
+    auth: "user",
+    input: T.FilesDeleteSchema,
+    responses: {
+      200: { description: "Trashed; it still counts against the quota until purged", body: FileBody },
+      204: { description: "Deleted for good: object gone, bytes released, shares revoked" },
+    },
+    errors: [[404, "not_found"], [409, "upload_open", "Abort the upload instead"]],
+    handler: async (ctx) => {
+      const { db, storage } = ctx.deps;
+      const ownerId = ctx.state.userId!;
+      const fileId = ctx.input.params.id;
+      if (ctx.input.query.permanent === "true") {
+        const deleted = await deleteFilePermanently({ db, storage, fileId, ownerId, actorId: ownerId, reason: "deleted_by_owner" });
+        if (!deleted) throw notFound("file");
+        ctx.status = 204;
+        return;
+      }
+      ctx.body = { file: fileView(await trashFile(db, ownerId, fileId)) };
+    },
+  }),
+  operation({
+    operationId: "restoreFile",
+    method: "post",
+    path: "/files/:id/restore",
+    summary: "Bring a file back from the trash (a name clash becomes \"name (1)\")",
+    tag: "files",
+    auth: "user",
+    input: T.FileParamsSchema,
+    responses: { 200: { description: "The restored file", body: FileBody } },
+    errors: [[404, "not_found"], [409, "quarantined", "An infected file cannot be restored"], [409, "in_trashed_folder", "Restore the folder it was trashed with"]],
+    handler: async (ctx) => {
+      ctx.body = { file: fileView(await restoreFile(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
+    },
+  }),
+];

@@ -1,4 +1,33 @@
+import { z } from "zod";
 import type { File, Folder } from "../../../db/models";
+import { timestamp, uuid } from "../../schemas";
+
+export const FileView = z.object({
+  id: uuid,
+  name: z.string(),
+  folderId: uuid.nullable().describe("null: the root folder."),
+  sizeBytes: z.number().int(),
+  mimeType: z.string(),
+  status: z.enum(["uploading", "processing", "ready", "quarantined", "failed", "rejected"]).meta({
+    description: "uploading → processing (scanning) → ready, or quarantined (malware), rejected (not scannable), failed (aborted or lost)",
+  }),
+  statusReason: z.string().nullable().describe("Why a file is quarantined, rejected or failed."),
+  sha256: z.string().nullable().describe("Hex SHA-256 of the bytes, once scanned."),
+  scannedAt: timestamp.nullable(),
+  hasThumbnail: z.boolean(),
+  trashedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const FolderView = z.object({
+  id: uuid,
+  name: z.string(),
+  parentId: uuid.nullable().describe("null: in the root."),
+  trashedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
 
 /** A file as clients see it. */
 export function fileView(file: File) {

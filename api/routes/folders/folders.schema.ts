@@ -2,8 +2,7 @@ import { z } from "zod";
 import { itemName } from "../../../lib/names";
 
 const folderParams = z.object({
-  /** The folder's id. */
-  id: z.uuid(),
+  id: z.uuid().describe("The folder's id."),
 });
 
 /** Opaque cursor of a folder listing: base64url of {kind, name, id}. */
@@ -21,18 +20,14 @@ const cursor = z
   });
 
 export const listingQuery = z.object({
-  /** Items per page, 1–200 (default 100). */
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  /** nextCursor of the previous page. */
-  cursor: cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100).describe("Items per page, 1–200 (default 100)."),
+  cursor: cursor.optional().describe("nextCursor of the previous page."),
 });
 
 export const FoldersCreateSchema = z.object({
   body: z.object({
-    /** Folder name: 1–255 bytes after NFC, no "/", no control characters. */
-    name: itemName,
-    /** Parent folder; the root when absent or null. */
-    parentId: z.uuid().nullish(),
+    name: itemName.describe("Folder name: 1–255 bytes after NFC, no \"/\", no control characters."),
+    parentId: z.uuid().nullish().describe("Parent folder; the root when absent or null."),
   }),
 });
 export type FoldersCreateReq = z.infer<typeof FoldersCreateSchema>;
@@ -47,10 +42,8 @@ export const FoldersUpdateSchema = z.object({
   params: folderParams,
   body: z
     .object({
-      /** New name. */
-      name: itemName.optional(),
-      /** New parent; null for the root. */
-      parentId: z.uuid().nullable().optional(),
+      name: itemName.optional().describe("New name."),
+      parentId: z.uuid().nullable().optional().describe("New parent; null for the root."),
     })
     .refine((body) => body.name !== undefined || body.parentId !== undefined, "give name or parentId"),
 });
@@ -61,8 +54,7 @@ export type FolderParamsReq = z.infer<typeof FolderParamsSchema>;
 
 export const TrashListSchema = z.object({
   query: z.object({
-    /** Items of each kind, 1–500 (default 200). */
-    limit: z.coerce.number().int().min(1).max(500).default(200),
+    limit: z.coerce.number().int().min(1).max(500).default(200).describe("Items of each kind, 1–500 (default 200)."),
   }),
 });
 export type TrashListReq = z.infer<typeof TrashListSchema>;

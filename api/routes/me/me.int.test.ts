@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
+import { startSession } from "../../../db/commands/accounts/refresh-tokens";
 import type { FileStatus } from "../../../db/models";
 import { call, useAccountsTestEnv } from "../../../test/accounts";
 import { closeDeps, createTestDeps, startTestServer, type TestServer } from "../../../test/deps";
@@ -75,7 +76,7 @@ describe("GET /me and access tokens", () => {
       .setIssuedAt(now - 120)
       .setExpirationTime(now - 60)
       .sign(new TextEncoder().encode(deps.config.JWT_SECRET));
-    const foreign = await signAccessToken({ userId: user.id, role: "user" }, "some-other-secret-of-at-least-32-chars", 600);
+    const foreign = await signAccessToken({ userId: user.id, role: "user", sessionId: randomUUID() }, "some-other-secret-of-at-least-32-chars", 600);
     const unsigned = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${payload}.`;
 
     for (const bad of [`${header}.${payload}.${flipped}`, `${header}.${forged}.${signature}`, expired, foreign, unsigned, "garbage"]) {
@@ -87,7 +88,8 @@ describe("GET /me and access tokens", () => {
 
   it("accepts a token signed with JWT_SECRET_PREVIOUS (secret rotation)", async () => {
     const { user } = await createUser(deps);
-    const old = await signAccessToken({ userId: user.id, role: "user" }, previousSecret, 600);
+    const { sessionId } = await startSession({ db: deps.db, userId: user.id, ttlSeconds: 600 });
+    const old = await signAccessToken({ userId: user.id, role: "user", sessionId }, previousSecret, 600);
     const reply = await me(old);
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ user: { id: user.id } });

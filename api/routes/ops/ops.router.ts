@@ -1,11 +1,11 @@
-import Router from "@koa/router";
+import { z } from "zod";
 import { checkDb } from "../../../db";
 import { checkTemporal } from "../../../lib/temporal";
-import type { AppExtensions, AppState } from "../../context";
 import type { AppDeps } from "../../deps";
+import { operation } from "../../route-table";
+import { Checks } from "../admin/admin.views";
 
-export type CheckName = "db" | "redis" | "s3" | "clamav" | "temporal";
-export type Checks = Record<CheckName, "up" | "down">;
+export type CheckName = keyof z.infer<typeof Checks>;
 
 function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
   const controller = new AbortController();
@@ -20,7 +20,7 @@ function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, timeoutMs: nu
 }
 
 /** Asks every dependency at once, each with its own short timeout. */
-export async function runHealthChecks(deps: AppDeps): Promise<Checks> {
+export async function runHealthChecks(deps: AppDeps): Promise<z.infer<typeof Checks>> {
   const timeoutMs = deps.config.HEALTH_TIMEOUT_MS;
   const probes: Record<CheckName, (signal: AbortSignal) => Promise<unknown>> = {
     db: () => checkDb(deps.db),
@@ -36,7 +36,7 @@ export async function runHealthChecks(deps: AppDeps): Promise<Checks> {
   };
   const names = Object.keys(probes) as CheckName[];
   const results = await Promise.allSettled(names.map((name) => withTimeout(probes[name], timeoutMs)));
-  const checks = {} as Checks;
+  const checks = {} as z.infer<typeof Checks>;
   names.forEach((name, i) => {
     const result = results[i];
     checks[name] = result.status === "fulfilled" ? "up" : "down";
@@ -45,20 +45,39 @@ export async function runHealthChecks(deps: AppDeps): Promise<Checks> {
   return checks;
 }
 
-export function opsRouter() {
-  const router = new Router<AppState, AppExtensions>();
+const HealthBody = z.object({ status: z.enum(["ok", "degraded"]), checks: Checks });
 
-  router.get("/health", async (ctx) => {
-    const checks = await runHealthChecks(ctx.deps);
-    const healthy = Object.values(checks).every((state) => state === "up");
-    ctx.status = healthy ? 200 : 503;
-    ctx.body = { status: healthy ? "ok" : "degraded", checks };
-  });
-
-  router.get("/metrics", async (ctx) => {
-    ctx.type = ctx.deps.registry.contentType;
-    ctx.body = await ctx.deps.registry.metrics();
-  });
-
-  return router;
-}
+export const opsRoutes = [
+  operation({
+    operationId: "getHealth",
+    method: "get",
+    path: "/health",
+    summary: "Is every dependency up? (for probes and load balancers)",
+    description: "Each check has a timeout of HEALTH_TIMEOUT_MS; the body names the check that is down.",
+    tag: "operations",
+    auth: "public",
+    responses: {
+      200: { description: "Every dependency answers", body: HealthBody },
+      503: { description: "At least one dependency is down", body: HealthBody },
+    },
+    handler: async (ctx) => {
+      const checks = await runHealthChecks(ctx.deps);
+      const healthy = Object.values(checks).every((state) => state === "up");
+      ctx.status = healthy ? 200 : 503;
+      ctx.body = { status: healthy ? "ok" : "degraded", checks };
+    },
+  }),
+  operation({
+    operationId: "getMetrics",
+    method: "get",
+    path: "/metrics",
+    summary: "The API process's Prometheus metrics",
+    tag: "operations",
+    auth: "public",
+    responses: { 200: { description: "Prometheus text format", mediaType: "text/plain" } },
+    handler: async (ctx) => {
+      ctx.type = ctx.deps.registry.contentType;
+      ctx.body = await ctx.deps.registry.metrics();
+    },
+  }),
+];

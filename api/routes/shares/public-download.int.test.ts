@@ -1,4 +1,5 @@
 import { Share, ShareDownload } from "../../../db/models";
+import { randomIp } from "../../../test/accounts";
 import { createUser, type TestUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
 import { downloadShare, eventually, readyFile, shareFile, shareMetadata, shareTestEnv } from "../../../test/shares";
@@ -109,12 +110,13 @@ describe("public share downloads", () => {
     const bytes = randomBytesOf(24 * MiB);
     const fileId = await readyFile(url, owner, "popular.bin", bytes);
     const { share, token } = await shareFile(url, owner, fileId);
-    // Clients that read the headers and then nothing: the API must not buffer their files, and the
-    // 60th must get its headers while the other 59 still hold their streams.
+    // Clients (each from its own address: one address may run only SHARE_DOWNLOADS_PER_IP) that read
+    // the headers and then nothing: the API must not buffer their files, and the 60th must get its
+    // headers while the other 59 still hold their streams.
     const controllers = Array.from({ length: 60 }, () => new AbortController());
     const replies = await Promise.all(
       controllers.map((controller) =>
-        fetch(`${url}/s/${token}/download`, { method: "POST", headers: { "X-Forwarded-For": "10.9.8.7" }, signal: controller.signal }),
+        fetch(`${url}/s/${token}/download`, { method: "POST", headers: { "X-Forwarded-For": randomIp() }, signal: controller.signal }),
       ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(60).fill(200));

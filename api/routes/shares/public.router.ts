@@ -1,16 +1,14 @@
-import Router from "@koa/router";
 import type { Knex } from "knex";
 import { countShareDownload } from "../../../db/commands/shares/downloads";
 import { findShareByToken, type SharedFile } from "../../../db/commands/shares/find";
 import { AppError, notFound } from "../../../lib/errors";
 import { goneMessage, headerPassword, shareState } from "../../../lib/share-rules";
-import type { AppContext, AppExtensions, AppState } from "../../context";
-import { rateLimit } from "../../middleware/rate-limit";
-import { validate } from "../../middleware/validate";
+import { operation } from "../../route-table";
+import { takeDownloadSlot } from "./download-slots";
 import { streamShareDownload } from "./share-download";
 import { checkSharePassword } from "./share-password";
 import * as T from "./shares.schema";
-import { publicShareView } from "./views";
+import { PublicShareView, publicShareView } from "./views";
 
 /** The link's share and file when it works; 404 for a token we never gave out, 410 `share_gone` with the reason otherwise. */
 async function liveShare(db: Knex, token: string): Promise<SharedFile & { file: NonNullable<SharedFile["file"]> }> {
@@ -24,28 +22,61 @@ async function liveShare(db: Knex, token: string): Promise<SharedFile & { file: 
   return { share: found.share, file: found.file };
 }
 
+const gone = [410, "share_gone", "Expired, used up, revoked, or the file is no longer ready: details.reason says which"] as const;
+
 /** Public links (SPEC §6): no auth, limited per IP by rateLimit("public"). */
-export function publicSharesRouter() {
-  const router = new Router<AppState, AppExtensions>();
-
-  router.get("/s/:token", rateLimit("public"), validate(T.PublicShareSchema), async (ctx: AppContext<T.PublicShareReq>) => {
-    const { share, file } = await liveShare(ctx.deps.db, ctx.input.params.token);
-    ctx.set("Cache-Control", "no-store");
-    ctx.body = publicShareView(share, file);
-  });
-
-  router.post("/s/:token/download", rateLimit("public"), validate(T.PublicDownloadSchema), async (ctx: AppContext<T.PublicDownloadReq>) => {
-    const { db } = ctx.deps;
-    const { share } = await liveShare(db, ctx.input.params.token);
-    await checkSharePassword(ctx, share, ctx.input.body.password || headerPassword(ctx.get("X-Share-Password")));
-    const download = await countShareDownload(db, share.id);
-    if (!download) {
-      // Used up, expired, revoked or its file gone since we looked: liveShare() says which.
-      await liveShare(db, ctx.input.params.token);
-      throw new AppError(410, "share_gone", goneMessage("consumed"), { reason: "consumed" });
-    }
-    await streamShareDownload(ctx, share.id, download);
-  });
-
-  return router;
-}
+export const publicShareRoutes = [
+  operation({
+    operationId: "getPublicShare",
+    method: "get",
+    path: "/s/:token",
+    summary: "What a link shares: name, size, whether it needs a password, downloads left",
+    tag: "public shares",
+    auth: "public",
+    rateLimit: "public",
+    input: T.PublicShareSchema,
+    responses: { 200: { description: "The shared file", body: PublicShareView } },
+    errors: [[404, "not_found", "No such link"], gone],
+    handler: async (ctx) => {
+      const { share, file } = await liveShare(ctx.deps.db, ctx.input.params.token);
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = publicShareView(share, file);
+    },
+  }),
+  operation({
+    operationId: "downloadPublicShare",
+    method: "post",
+    path: "/s/:token/download",
+    summary: "Download the shared file (counted; the password in the body, a form field or X-Share-Password)",
+    description: "Streams the file as an attachment. Each 200 counts one download, exactly: a link with maxDownloads=1 answers 200 once however many ask at once.",
+    tag: "public shares",
+    auth: "public",
+    rateLimit: "public",
+    acceptsForm: true,
+    input: T.PublicDownloadSchema,
+    responses: { 200: { description: "The file's bytes", mediaType: "application/octet-stream", headers: { "Content-Disposition": "attachment with the file's name" } } },
+    errors: [
+      [401, "password_required"],
+      [401, "wrong_password", "Not counted"],
+      [404, "not_found", "No such link"],
+      gone,
+      [429, "too_many_password_attempts", "Too many wrong passwords from this IP for this link"],
+      [429, "too_many_downloads", "SHARE_DOWNLOADS_PER_IP downloads from this IP already running"],
+      [429, "downloads_busy", "SHARE_DOWNLOADS_MAX downloads already running"],
+    ],
+    handler: async (ctx) => {
+      const { db } = ctx.deps;
+      const { share } = await liveShare(db, ctx.input.params.token);
+      await checkSharePassword(ctx, share, ctx.input.body.password || headerPassword(ctx.get("X-Share-Password")));
+      // Before counting: a download refused for want of a slot must not use up the link.
+      takeDownloadSlot(ctx);
+      const download = await countShareDownload(db, share.id);
+      if (!download) {
+        // Used up, expired, revoked or its file gone since we looked: liveShare() says which.
+        await liveShare(db, ctx.input.params.token);
+        throw new AppError(410, "share_gone", goneMessage("consumed"), { reason: "consumed" });
+      }
+      await streamShareDownload(ctx, share.id, download);
+    },
+  }),
+];

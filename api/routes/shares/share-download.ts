@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
 import { type CountedDownload, recordShareDownload, refundShareDownload } from "../../../db/commands/shares/downloads";
 import { AppError } from "../../../lib/errors";
-import { contentDisposition, isMissing } from "../../../lib/s3";
+import { contentDisposition } from "../../../lib/content-disposition";
+import { isMissing } from "../../../lib/s3";
 import { goneMessage } from "../../../lib/share-rules";
 import type { AppContext } from "../../context";
 import { clientIp } from "../../middleware/rate-limit";
@@ -9,15 +10,17 @@ import { clientIp } from "../../middleware/rate-limit";
 /**
  * Streams a counted download from S3 through the API: Koa pipes the object into the response, so
  * the S3 socket is read only as fast as the client takes the bytes (memory stays flat whatever the
- * size) and a client that goes away stops the S3 read. The access log gets its entry once the
- * response is over, with the bytes that went out. An object that cannot be opened gives the
- * download back; a missing one answers 410.
+ * size) and a client that goes away stops the S3 read. The object comes through the S3 client kept
+ * for share downloads (its own socket pool), and a client that takes nothing for
+ * SHARE_DOWNLOAD_STALL_SECONDS is cut. The access log gets its entry once the response is over,
+ * with the bytes that went out. An object that cannot be opened gives the download back; a missing
+ * one answers 410.
  */
 export async function streamShareDownload(ctx: AppContext, shareId: string, download: CountedDownload): Promise<void> {
-  const { db, storage, metrics, logger } = ctx.deps;
-  let object: Awaited<ReturnType<typeof storage.getObject>>;
+  const { db, storage, metrics, logger, config } = ctx.deps;
+  let object: Awaited<ReturnType<typeof storage.getObjectForDownload>>;
   try {
-    object = await storage.getObject(download.s3Key);
+    object = await storage.getObjectForDownload(download.s3Key);
   } catch (error) {
     await refundShareDownload(db, shareId);
     if (isMissing(error)) throw new AppError(410, "share_gone", goneMessage("file_unavailable"), { reason: "file_unavailable" });
@@ -26,9 +29,15 @@ export async function streamShareDownload(ctx: AppContext, shareId: string, down
 
   const { body } = object;
   let sentBytes = 0;
+  const stall = cutWhenStalled(ctx, body, shareId, config.SHARE_DOWNLOAD_STALL_SECONDS);
   // Koa pipes the body into the response. Counting on that pipe's own "data" events (the listener
   // joins before the first chunk flows) costs nothing like a Transform stage would per chunk.
-  ctx.res.once("pipe", (source: Readable) => source.on("data", (chunk: Buffer) => (sentBytes += chunk.length)));
+  ctx.res.once("pipe", (source: Readable) =>
+    source.on("data", (chunk: Buffer) => {
+      sentBytes += chunk.length;
+      stall.refresh();
+    }),
+  );
   body.once("error", (error: NodeJS.ErrnoException) => {
     // Koa cannot send an error once the headers are out: cut the connection so the client sees a short body.
     if (ctx.res.headersSent && !ctx.res.writableFinished) ctx.res.destroy();
@@ -51,4 +60,20 @@ export async function streamShareDownload(ctx: AppContext, shareId: string, down
       logger.error({ err: error, shareId }, "could not record a share download");
     });
   });
+}
+
+/**
+ * Cuts the download once no byte has gone out for `seconds`: the client stopped reading and the
+ * socket's buffers are full, so the pipe waits. Destroying the response and the S3 stream frees
+ * both sockets (and the download's slot). Returns the timer, to refresh on every chunk.
+ */
+function cutWhenStalled(ctx: AppContext, body: Readable, shareId: string, seconds: number): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    ctx.deps.logger.info({ shareId, requestId: ctx.state.requestId, stallSeconds: seconds }, "share download stalled; connection cut");
+    ctx.res.destroy();
+    body.destroy();
+  }, seconds * 1000);
+  const stop = () => clearTimeout(timer);
+  ctx.res.once("finish", stop).once("close", stop);
+  return timer;
 }

@@ -5,7 +5,7 @@ import type { User } from "../../models";
 import { recordAudit } from "../record";
 import { claimFirstLogin } from "./first-login";
 import { lockLoginPair, loginLockedUntil, recordLoginFailure, recordLoginSuccess, type ThrottleSettings } from "./login-throttle";
-import { issueRefreshToken } from "./refresh-tokens";
+import { startSession } from "./refresh-tokens";
 import { emailKey, findUserByEmail } from "./users";
 
 export interface AttemptLoginProps {
@@ -18,7 +18,7 @@ export interface AttemptLoginProps {
 }
 
 export type LoginResult =
-  | { outcome: "ok"; user: User; refreshToken: string; firstLogin: boolean }
+  | { outcome: "ok"; user: User; refreshToken: string; sessionId: string; firstLogin: boolean }
   | { outcome: "locked"; retryAfterSeconds: number }
   | { outcome: "bad_credentials" }
   | { outcome: "email_not_verified" }
@@ -27,8 +27,8 @@ export type LoginResult =
 /**
  * One login attempt under the throttle of SPEC §6: a locked email + IP pair is refused before the
  * password is looked at; a wrong password (or unknown e-mail) counts as a failure; a success resets
- * the count, claims the first login (Welcome folder) and starts a refresh-token family. Only a
- * correct password learns that an account is unverified or disabled.
+ * the count, claims the first login (Welcome folder) and starts a session (a refresh-token family).
+ * Only a correct password learns that an account is unverified or disabled.
  */
 export async function attemptLogin({ db, email, password, ip, throttle, refreshTtlSeconds }: AttemptLoginProps): Promise<LoginResult> {
   const key = { email: emailKey(email), ip };
@@ -64,7 +64,7 @@ export async function attemptLogin({ db, email, password, ip, throttle, refreshT
 
     await recordLoginSuccess(trx, key);
     const firstLogin = await claimFirstLogin(trx, user.id);
-    const refreshToken = await issueRefreshToken({ trx, userId: user.id, ttlSeconds: refreshTtlSeconds });
+    const { sessionId, refreshToken } = await startSession({ db: trx, userId: user.id, ttlSeconds: refreshTtlSeconds });
     await recordAudit(trx, {
       actorId: user.id,
       action: "user.login_succeeded",
@@ -73,6 +73,6 @@ export async function attemptLogin({ db, email, password, ip, throttle, refreshT
       ip,
       details: firstLogin ? { firstLogin } : {},
     });
-    return { outcome: "ok", user, refreshToken, firstLogin } as const;
+    return { outcome: "ok", user, refreshToken, sessionId, firstLogin } as const;
   });
 }

@@ -5,7 +5,7 @@ import { User } from "../../models";
 import { recordAudit } from "../record";
 
 export interface IssueRefreshTokenProps {
-  trx: Knex.Transaction;
+  trx: Knex | Knex.Transaction;
   userId: string;
   /** The family (login session) the token continues; a login starts a new one. */
   familyId?: string;
@@ -24,6 +24,29 @@ export async function issueRefreshToken({ trx, userId, familyId, ttlSeconds }: I
   return token;
 }
 
+export interface StartSessionProps {
+  db: Knex | Knex.Transaction;
+  userId: string;
+  ttlSeconds: number;
+}
+
+/** A new login session: a refresh-token family whose id the access tokens carry as `sid`. */
+export async function startSession({ db, userId, ttlSeconds }: StartSessionProps): Promise<{ sessionId: string; refreshToken: string }> {
+  const sessionId = randomUUID();
+  const refreshToken = await issueRefreshToken({ trx: db, userId, familyId: sessionId, ttlSeconds });
+  return { sessionId, refreshToken };
+}
+
+/**
+ * Whether the user's session still stands: some token of its family is not revoked. Logout, reuse
+ * detection, disabling the user and every "end sessions" action revoke families, so access tokens
+ * of that session stop at their next request.
+ */
+export async function isSessionLive(db: Knex, { userId, sessionId }: { userId: string; sessionId: string }): Promise<boolean> {
+  const live = await db("refresh_tokens").where({ familyId: sessionId, userId }).whereNull("revokedAt").first(db.raw("1"));
+  return live !== undefined;
+}
+
 export interface RotateRefreshTokenProps {
   db: Knex;
   token: string;
@@ -32,7 +55,7 @@ export interface RotateRefreshTokenProps {
 }
 
 export type RotateRefreshTokenResult =
-  | { ok: true; user: User; refreshToken: string }
+  | { ok: true; user: User; refreshToken: string; sessionId: string }
   | { ok: false; reason: "invalid" | "reused" };
 
 /**
@@ -69,7 +92,7 @@ export async function rotateRefreshToken({ db, token, ttlSeconds, ip }: RotateRe
       return { ok: false, reason: "invalid" } as const;
     }
     const refreshToken = await issueRefreshToken({ trx, userId: user.id, familyId: spent.familyId, ttlSeconds });
-    return { ok: true, user, refreshToken } as const;
+    return { ok: true, user, refreshToken, sessionId: spent.familyId } as const;
   });
 }
 
@@ -81,6 +104,11 @@ export async function revokeRefreshToken({ db, token }: { db: Knex; token: strin
     await revokeFamily(trx, known.familyId);
     return true;
   });
+}
+
+/** Logout with an access token: revokes the family of its session. */
+export async function revokeSession(db: Knex, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
+  await db("refresh_tokens").where({ familyId: sessionId, userId }).whereNull("revokedAt").update({ revokedAt: db.fn.now() });
 }
 
 /** Revokes every live refresh token of a user (on disable); returns how many. */

@@ -20,15 +20,29 @@ export type RegisterUserResult =
 
 /**
  * Creates an unverified account and its first verification token. The e-mail is kept as typed
- * (trimmed) and is unique case-insensitively; a taken one is reported, not thrown.
+ * (trimmed) and is unique case-insensitively; a taken one is reported, not thrown. An account that
+ * never verified its address within a verification link's lifetime does not hold it: it is
+ * deleted (with its links) and the new one takes its place (docs/accounts.md).
  */
 export async function registerUser(props: RegisterUserProps): Promise<RegisterUserResult> {
   const passwordHash = await hashPassword(props.password);
+  const email = props.email.trim();
   return props.db.transaction(async (trx) => {
+    // The DELETE locks the row: of parallel registrations one deletes it, the others find it gone
+    // and then lose the insert below to the winner's row.
+    const replaced: { id: string }[] = await trx("users")
+      .whereRaw("lower(email) = lower(?)", [email])
+      .whereNull("emailVerifiedAt")
+      .whereNull("firstLoginAt")
+      .whereNull("disabledAt")
+      .where("role", "user")
+      .where("createdAt", "<", trx.raw("now() - ?::int * interval '1 second'", [props.verificationTtlSeconds]))
+      .delete()
+      .returning("id");
     // ON CONFLICT DO NOTHING against users_email_unique (lower(email)): no existence check first.
     const rows: Record<string, unknown>[] = await trx("users")
       .insert({
-        email: props.email.trim(),
+        email,
         name: props.name,
         passwordHash,
         role: "user",
@@ -46,7 +60,7 @@ export async function registerUser(props: RegisterUserProps): Promise<RegisterUs
       targetType: "user",
       targetId: user.id,
       ip: props.ip,
-      details: { email: user.email },
+      details: { email: user.email, ...(replaced.length > 0 && { replacedUnverifiedUserId: replaced[0].id }) },
     });
     return { ok: true, user, verificationToken } as const;
   });

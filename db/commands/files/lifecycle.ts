@@ -2,6 +2,7 @@ import type { Knex } from "knex";
 import type { Storage } from "../../../lib/s3";
 import { File, Share } from "../../models";
 import { recordAudit, recordUploadEvent } from "../record";
+import { deleteFilePermanently } from "./manage";
 import { shiftBytes } from "./quota";
 
 /** Where an infected file's object goes. */
@@ -24,13 +25,20 @@ export async function markFileReady(db: Knex, fileId: string, sha256: string): P
 
 /**
  * processing → quarantined: the object moves under quarantine/, the file goes to the trash, its
- * bytes are refunded and its shares revoked. Each step is safe to repeat: the copy is skipped once
+ * bytes are refunded and its shares revoked; then the owner's quarantine is trimmed to
+ * `maxQuarantinedBytes` (trimQuarantine). Each step is safe to repeat: the copy is skipped once
  * the row says quarantined, the refund happens only in the transition, the delete of the original
- * tolerates a missing object. Returns true only for the call that made the transition.
+ * tolerates a missing object, the trim deletes only what is still over the cap. Returns whether
+ * this call made the transition, and the files the trim deleted.
  */
-export async function quarantineFile(db: Knex, storage: Storage, fileId: string, signature: string, sha256: string | null): Promise<boolean> {
+export async function quarantineFile(
+  db: Knex,
+  storage: Storage,
+  props: { fileId: string; signature: string; sha256: string | null; maxQuarantinedBytes: number },
+): Promise<{ quarantined: boolean; trimmed: string[] }> {
+  const { fileId, signature, sha256 } = props;
   const file = await File.query(db).findById(fileId);
-  if (!file) return false;
+  if (!file) return { quarantined: false, trimmed: [] };
   const originalKey = `${file.ownerId}/${file.id}`;
   const target = quarantineKey(file);
   if (file.status === "processing") await storage.copyObject(originalKey, target);
@@ -69,8 +77,40 @@ export async function quarantineFile(db: Knex, storage: Storage, fileId: string,
     return true;
   });
   const now = await File.query(db).findById(fileId);
-  if (now?.status === "quarantined") await storage.deleteObject(originalKey);
-  return transitioned;
+  if (now?.status !== "quarantined") return { quarantined: transitioned, trimmed: [] };
+  await storage.deleteObject(originalKey);
+  return { quarantined: transitioned, trimmed: await trimQuarantine(db, storage, now.ownerId, props.maxQuarantinedBytes) };
+}
+
+/**
+ * Deletes the owner's oldest quarantined files until the bytes left in quarantine fit `maxBytes`
+ * (counted newest first; a file larger than the cap on its own goes too), so repeated infected
+ * uploads cannot grow storage: quarantined files hold no quota. Each goes through
+ * deleteFilePermanently (row, object, audit `file.deleted` with reason `quarantine_cap`) like the
+ * retention purge does, so no quarantined row is ever left without its object. Returns their ids.
+ */
+export async function trimQuarantine(db: Knex, storage: Storage, ownerId: string, maxBytes: number): Promise<string[]> {
+  const { rows } = await db.raw<{ rows: { id: string }[] }>(
+    `SELECT id FROM (
+       SELECT id, sum(size_bytes) OVER (ORDER BY trashed_at DESC, id DESC) AS kept
+         FROM files WHERE owner_id = ? AND status = 'quarantined'
+     ) AS newest_first
+     WHERE kept > ?`,
+    [ownerId, maxBytes],
+  );
+  const deleted: string[] = [];
+  for (const { id } of rows) {
+    const gone = await deleteFilePermanently({
+      db,
+      storage,
+      fileId: id,
+      actorId: null,
+      reason: "quarantine_cap",
+      onlyWhere: (query) => query.where("status", "quarantined"),
+    });
+    if (gone) deleted.push(id);
+  }
+  return deleted;
 }
 
 /**

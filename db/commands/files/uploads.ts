@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { AppError, badRequest, conflict, notFound, tooManyRequests } from "../../../lib/errors";
-import { type Storage, isInvalidParts, isMissing } from "../../../lib/s3";
+import { type Storage, isClientError, isMissing } from "../../../lib/s3";
+import { type StoredPart, checkParts, planUpload } from "../../../lib/upload-plan";
 import { File, User } from "../../models";
 import { recordAudit, recordUploadEvent } from "../record";
 import { findLiveFolder, findOwnedFile, isNameTaken } from "./find";
@@ -136,14 +137,17 @@ export interface CompleteUploadProps {
   ownerId: string;
   fileId: string;
   parts: CompletedPart[];
+  /** UPLOAD_PART_BYTES: with the size it gives the plan the part URLs were signed for. */
+  preferredPartBytes: number;
   ip?: string;
 }
 
 /**
- * Assembles the parts, checks the stored size against the declared one (a mismatch fails the upload
- * and releases its reservation), and moves the file to "processing", turning the reservation into
- * used bytes. A file already past "uploading" is returned as it is, so a repeated call is harmless.
- * Returns the file and whether this call did the transition.
+ * Checks the parts S3 holds against the plan (a part of another length than its URL was signed for
+ * fails the upload: only a forged request, such as a part copied from another object, makes one),
+ * assembles them, checks the stored size against the declared one, and moves the file to
+ * "processing", turning the reservation into used bytes. A file already past "uploading" is returned
+ * as it is, so a repeated call is harmless. Returns the file and whether this call did the transition.
  */
 export async function completeUpload(props: CompleteUploadProps): Promise<{ file: File; completedNow: boolean }> {
   const { db, storage, ownerId, fileId, parts } = props;
@@ -152,12 +156,36 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
     if (file.status === "failed") throw conflict("upload_closed", "This upload was aborted.");
     return { file, completedNow: false };
   }
+  const plan = planUpload(file.sizeBytes, props.preferredPartBytes);
+  let stored: StoredPart[] | null;
   try {
-    await storage.completeMultipartUpload(file.s3Key, file.uploadId!, parts);
+    stored = await storage.listParts(file.s3Key, file.uploadId!);
   } catch (error) {
-    if (isInvalidParts(error)) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
-    // A previous call may have assembled the object and died before recording it.
+    // A previous call may have assembled the object and died before recording it: the size check below decides.
     if (!isMissing(error)) throw error;
+    stored = null;
+  }
+  if (stored) {
+    const check = checkParts(file.sizeBytes, plan, parts, stored);
+    if (!check.ok && check.reason === "missing_parts") {
+      const { missing, extra } = check;
+      throw badRequest(`This upload has parts 1 to ${plan.partCount}.`, { reason: "missing_parts", missing, extra });
+    }
+    if (!check.ok && check.reason === "size_mismatch") {
+      await failUpload({ db, storage, fileId, reason: "size_mismatch", actorId: ownerId });
+      throw badRequest("S3 holds parts of other lengths than this upload signed for; it was aborted.", {
+        reason: "size_mismatch",
+        partNumbers: check.partNumbers,
+      });
+    }
+    if (!check.ok) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts", partNumbers: check.partNumbers });
+    try {
+      await storage.completeMultipartUpload(file.s3Key, file.uploadId!, parts);
+    } catch (error) {
+      // The parts were checked, so S3 refusing them (4xx) means they changed meanwhile: the client's to fix.
+      if (isClientError(error)) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
+      if (!isMissing(error)) throw error;
+    }
   }
   const storedBytes = await storage.objectSize(file.s3Key);
   if (storedBytes === null) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });

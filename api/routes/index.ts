@@ -1,0 +1,38 @@
+import { version } from "../../package.json";
+import { openApiDocument } from "../openapi";
+import type { Operation } from "../route-table";
+import { UserView } from "../schemas";
+import { adminAnalyticsRoutes } from "./admin/analytics.router";
+import { adminCleanupRoutes } from "./admin/cleanup.router";
+import { adminUsersRoutes } from "./admin/users.router";
+import { authRoutes } from "./auth/auth.router";
+import { filesRoutes } from "./files/files.router";
+import { uploadsRoutes } from "./files/uploads.router";
+import { FileView, FolderView } from "./files/views";
+import { foldersRoutes } from "./folders/folders.router";
+import { meRoutes } from "./me/me.router";
+import { opsRoutes } from "./ops/ops.router";
+import { referenceRoutes } from "./reference/reference.router";
+import { publicShareRoutes } from "./shares/public.router";
+import { sharesRoutes } from "./shares/shares.router";
+
+/** The route table: every operation of the API, in the order the reference lists them. */
+export const routeTable: readonly Operation[] = [
+  ...opsRoutes,
+  ...authRoutes,
+  ...meRoutes,
+  ...uploadsRoutes,
+  ...filesRoutes,
+  ...foldersRoutes,
+  ...sharesRoutes,
+  ...publicShareRoutes,
+  ...adminUsersRoutes,
+  ...adminAnalyticsRoutes,
+  ...adminCleanupRoutes,
+  ...referenceRoutes((serverUrl) => apiDocument(serverUrl)),
+];
+
+/** The OpenAPI document of the route table, for the API mounted at `serverUrl`. */
+export function apiDocument(serverUrl: string) {
+  return openApiDocument(routeTable, { version, serverUrl }, { File: FileView, Folder: FolderView, User: UserView });
+}
