@@ -21,6 +21,21 @@ export default tseslint.config(
     },
   },
   {
+    // The web client runs in browsers; code by feature, and features never import each other
+    // (shared pieces live in src/components and src/lib, pages are put together in src/app).
+    files: ["web/src/**/*.ts", "web/src/**/*.tsx"],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ["web/src/features/**/*.ts", "web/src/features/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^\\.\\./(?!\\.\\.)[^/]+/", message: "Features do not import each other: move the shared piece to src/components or src/lib." }] },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed deterministically inside Temporal's sandbox: no Node built-ins,
     // and activities are only imported as types.
     files: ["workflows/**/*.ts"],

@@ -6,8 +6,9 @@ import { parseBody } from "./middleware/body";
 import { errorHandler } from "./middleware/error-handler";
 import { requestId } from "./middleware/request-id";
 import { requestLog } from "./middleware/request-log";
-import { routerOf } from "./route-table";
+import { apiPathOf, routerOf } from "./route-table";
 import { routeTable } from "./routes";
+import { webClient } from "./web-client";
 import { securityHeaders } from "./middleware/security-headers";
 
 /** Builds the Koa app around its dependencies; server.ts listens, tests call app.callback(). */
@@ -26,7 +27,8 @@ export function createApp(deps: AppDeps): Koa<AppState, AppExtensions> {
   app.use(errorHandler());
   app.use(parseBody());
 
-  const router = routerOf(routeTable);
+  const apiPath = apiPathOf(deps.config.API_URL);
+  const router = routerOf(routeTable, apiPath);
   app.use(router.routes());
   app.use(
     router.allowedMethods({
@@ -36,5 +38,7 @@ export function createApp(deps: AppDeps): Koa<AppState, AppExtensions> {
       methodNotAllowed: () => new AppError(405, "method_not_allowed", "This method is not allowed here."),
     }),
   );
+  const rootPaths = routeTable.filter((op) => op.atRoot).map((op) => op.path);
+  app.use(webClient({ distDir: deps.config.WEB_DIST_DIR, apiPath, rootPaths }));
   return app;
 }

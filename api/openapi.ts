@@ -121,12 +121,15 @@ export interface DocumentInfo {
   serverUrl: string;
 }
 
+/** The server's root, for the operations served there (/health, /metrics). */
+const rootOf = (serverUrl: string) => (/^https?:\/\//.test(serverUrl) ? new URL(serverUrl).origin : "/");
+
 /** The OpenAPI 3.1 document of the route table; `named` are the schemas clients get under their own names. */
 export function openApiDocument(operations: readonly Operation[], info: DocumentInfo, named: Record<string, ZodType> = {}) {
   const bodies = bodySchemas(operations, named);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
-    const path = (paths[toOpenApiPath(op.path)] ??= {});
+    const path = (paths[toOpenApiPath(op.path)] ??= op.atRoot ? { servers: [{ url: rootOf(info.serverUrl) }] } : {});
     const params = parameters(op);
     path[op.method] = {
       operationId: op.operationId,

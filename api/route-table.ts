@@ -32,8 +32,10 @@ export interface Operation<Input extends ZodType = ZodType> {
   /** Unique, camelCase: the name generated clients call the operation by. */
   operationId: string;
   method: Method;
-  /** Koa path relative to the API's mount point: `/files/:id`. */
+  /** Koa path relative to the API's mount point (API_URL's path): `/files/:id`. */
   path: string;
+  /** Served at the server's root instead of under the API's path (/health and /metrics, for probes). */
+  atRoot?: boolean;
   summary: string;
   description?: string;
   tag: string;
@@ -72,11 +74,18 @@ function middlewareOf(op: Operation): Middleware[] {
   return [...chain, shapeResponse(op), op.handler] as Middleware[];
 }
 
-/** Registers every operation of the table on a router. */
-export function routerOf(operations: readonly Operation[]): Router<AppState, AppExtensions> {
+/** Registers every operation of the table on a router: under `apiPath` (e.g. "/api"), or at the root when marked so. */
+export function routerOf(operations: readonly Operation[], apiPath: string): Router<AppState, AppExtensions> {
   const router = new Router<AppState, AppExtensions>();
-  for (const op of operations) router[op.method](op.operationId, op.path, ...(middlewareOf(op) as never[]));
+  for (const op of operations) {
+    router[op.method](op.operationId, `${op.atRoot ? "" : apiPath}${op.path}`, ...(middlewareOf(op) as never[]));
+  }
   return router;
+}
+
+/** The path API_URL mounts the API at, without a trailing slash ("" for the root). */
+export function apiPathOf(apiUrl: string): string {
+  return new URL(apiUrl).pathname.replace(/\/+$/, "");
 }
 
 /**

@@ -82,7 +82,7 @@ describe("the API server's connection timeouts (dist/api/server.js)", () => {
     const bytes = randomBytesOf(24 * 1024 * 1024);
     const { token } = await shareFile(bed.server.url, owner, await readyFile(bed.server.url, owner, "slow.bin", bytes));
     const received = await new Promise<Buffer>((resolve, reject) => {
-      const req = http.request(`http://127.0.0.1:${port}/s/${token}/download`, { method: "POST", agent: false }, (res) => {
+      const req = http.request(`http://127.0.0.1:${port}/api/s/${token}/download`, { method: "POST", agent: false }, (res) => {
         const chunks: Buffer[] = [];
         // Take the headers, then nothing for longer than the request timeout, then the rest.
         setTimeout(() => res.on("data", (chunk: Buffer) => chunks.push(chunk)), 4000);

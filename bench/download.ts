@@ -6,6 +6,7 @@
  * 64 MiB of its idle RSS.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { apiPathOf } from "../api/route-table";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -86,6 +87,7 @@ async function main() {
   });
   const apiUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${apiUrl}/health`);
+  const apiBase = `${apiUrl}${apiPathOf(deps.config.API_URL)}`;
 
   // The least any Node hop costs: a bare http.get → response pipe in a process of its own.
   const proxyPort = await freePort();
@@ -100,7 +102,7 @@ async function main() {
     if ((await drain(url)) !== SIZE) throw new Error("direct GET came back short");
   };
   const throughShare = async () => {
-    if ((await drain(`${apiUrl}/s/${share.token}/download`, { method: "POST" })) !== SIZE) throw new Error("share download came back short");
+    if ((await drain(`${apiBase}/s/${share.token}/download`, { method: "POST" })) !== SIZE) throw new Error("share download came back short");
   };
 
   // Warm-up: connections, argon2, JIT; then the idle RSS.

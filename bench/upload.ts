@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../api/app";
+import { apiPathOf } from "../api/route-table";
 import { closeDeps } from "../api/build-deps";
 import { startSession } from "../db/commands/accounts/refresh-tokens";
 import { User } from "../db/models";
@@ -25,7 +26,7 @@ async function main() {
   });
   const server = createApp(deps).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
-  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}${apiPathOf(deps.config.API_URL)}`;
   const user = await createBenchUser(deps.db);
   const { sessionId } = await startSession({ db: deps.db, userId: user.id, ttlSeconds: 3600 });
   const token = await signAccessToken({ userId: user.id, role: "user", sessionId }, deps.config.JWT_SECRET, 3600);

@@ -28,8 +28,12 @@ const schema = z.object({
   WORKER_METRICS_PORT: int(1).max(65535).default(9464),
   /** Loopback port of the Temporal SDK's own Prometheus exporter; the worker merges it into its metrics port. */
   WORKER_SDK_METRICS_PORT: int(1).max(65535).default(9465),
+  /** Where people open the web client; links in mails and share links point here. */
   APP_URL: url,
+  /** Where the REST API is; its path is where the API process mounts it (the web client is served at APP_URL). */
   API_URL: url,
+  /** The built web client the API process serves (`pnpm build` writes it). */
+  WEB_DIST_DIR: z.string().min(1).default("web/dist"),
 
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL"),

@@ -8,7 +8,7 @@ const read = (file: string) => readFileSync(path.join(root, file), "utf8");
 
 /** Names of variables that hold a secret (access keys are user names that travel with one), not their settings. */
 const secretWords = /SECRET|PASSWORD|PASSWD|PWD|TOKEN|PRIVATE_KEY|API_KEY/;
-const settingSuffix = /_(SECONDS|MINUTES|HOURS|DAYS|MS|FAILURES|BYTES|COUNT|LENGTH|ENABLED)$/;
+const settingSuffix = /_(SECONDS|MINUTES|HOURS|DAYS|MS|FAILURES|BYTES|COUNT|LENGTH|ENABLED|CONCURRENCY|PER_MINUTE)$/;
 const secretName = { test: (name: string) => secretWords.test(name) && !settingSuffix.test(name) };
 
 /** Passwords written into URLs: scheme://user:password@host. */

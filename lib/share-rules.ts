@@ -38,9 +38,9 @@ export function downloadsRemaining(share: Pick<ShareFacts, "maxDownloads" | "dow
   return share.maxDownloads === null ? null : Math.max(0, share.maxDownloads - share.downloadCount);
 }
 
-/** The public link of a share: `${API_URL}/s/<token>`. */
-export function shareUrl(apiUrl: string, token: string): string {
-  return `${apiUrl.replace(/\/+$/, "")}/s/${token}`;
+/** The public link of a share: `${APP_URL}/s/<token>`, the web client's page for it. */
+export function shareUrl(appUrl: string, token: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/s/${token}`;
 }
 
 /** What a share token looks like (lib/tokens randomToken: 256 bits, base64url). Anything else is unknown. */

@@ -22,3 +22,4 @@ echo "test: typecheck"; pnpm --silent typecheck
 echo "test: lint"; pnpm --silent lint
 echo "test: unit"; pnpm --silent test:unit
 echo "test: integration"; pnpm --silent test:int
+echo "test: e2e (Chromium)"; pnpm --silent test:e2e

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { createApp } from "../api/app";
+import { apiPathOf } from "../api/route-table";
 import { buildDeps, closeDeps } from "../api/build-deps";
 import type { AppDeps } from "../api/deps";
 import { getConfig, resetConfig } from "../lib/config";
@@ -15,7 +16,10 @@ export async function createTestDeps(): Promise<AppDeps> {
 }
 
 export interface TestServer {
+  /** Where the API answers: the server's root plus API_URL's path (e.g. http://127.0.0.1:41234/api). */
   url: string;
+  /** The server's root: /health, /metrics and the web client. */
+  origin: string;
   close(): Promise<void>;
 }
 
@@ -24,8 +28,10 @@ export async function startTestServer(deps: AppDeps): Promise<TestServer> {
   const server = createApp(deps).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${origin}${apiPathOf(deps.config.API_URL)}`,
+    origin,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

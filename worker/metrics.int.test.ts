@@ -21,8 +21,8 @@ describe("metrics endpoints", () => {
     const deps = await createTestDeps();
     const server = await startTestServer(deps);
     try {
-      await fetch(`${server.url}/health`);
-      const res = await fetch(`${server.url}/metrics`);
+      await fetch(`${server.origin}/health`);
+      const res = await fetch(`${server.origin}/metrics`);
       expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
       const names = metricNames(await res.text());
       expect(apiNames.filter((name) => !names.has(name))).toEqual([]);

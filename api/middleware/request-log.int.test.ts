@@ -51,9 +51,9 @@ describe("request logs", () => {
         expect(log.includes(secret)).toBe(false);
       }
       const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request");
-      const meLine = requests.find((entry) => entry.route === "/me");
+      const meLine = requests.find((entry) => entry.route === "/api/me");
       expect(meLine).toMatchObject({ requestId: expect.any(String), userId: me.body.user.id, method: "GET", status: 200, latencyMs: expect.any(Number) });
-      expect(requests.find((entry) => entry.route === "/s/:token/download")).toMatchObject({ status: 200 });
+      expect(requests.find((entry) => entry.route === "/api/s/:token/download")).toMatchObject({ status: 200 });
     } finally {
       await server.close();
       await closeDeps(deps);

@@ -1,11 +1,11 @@
 import type { AppContext } from "../../context";
+import { apiPathOf } from "../../route-table";
 
 export const refreshCookieName = "coffer_refresh";
 
-/** The refresh cookie goes only to /auth/* (refresh and logout), never to other routes. */
-const cookiePath = "/auth";
-
 function cookieOptions(ctx: AppContext) {
+  // The refresh cookie goes only to the API's /auth/* (refresh and logout), never to other routes.
+  const cookiePath = `${apiPathOf(ctx.deps.config.API_URL)}/auth`;
   // Secure whenever the public URL is https, even behind a TLS-terminating proxy the API cannot see.
   const secure = ctx.deps.config.APP_URL.startsWith("https:");
   if (secure) ctx.cookies.secure = true;

@@ -25,7 +25,7 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
     call<SessionBody>(server.url, "POST", "/auth/refresh", { body: { refreshToken: token }, ip: randomIp() });
   const cookieOf = (reply: Reply<unknown>) => setCookie(reply, "coffer_refresh")!.value;
 
-  it("answers login with an access token and an httpOnly, SameSite=Strict refresh cookie on /auth", async () => {
+  it("answers login with an access token and an httpOnly, SameSite=Strict refresh cookie on /api/auth", async () => {
     const { user } = await createUser(deps);
     const reply = await call<SessionBody>(server.url, "POST", "/auth/login", { body: { email: user.email, password: testPassword }, ip: randomIp() });
     expect(reply.status).toBe(200);
@@ -33,7 +33,7 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
     expect(reply.body).not.toHaveProperty("refreshToken");
     const cookie = setCookie(reply, "coffer_refresh")!;
     expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(cookie.line).toMatch(/; path=\/auth/);
+    expect(cookie.line).toMatch(/; path=\/api\/auth/);
     expect(cookie.line).toMatch(/; httponly/i);
     expect(cookie.line).toMatch(/; samesite=strict/i);
     expect(cookie.line).toMatch(/; max-age=3600|; expires=/i);
@@ -88,7 +88,7 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
     const byCookie = await login(server.url, user.email, testPassword);
     const out = await call(server.url, "POST", "/auth/logout", withCookie(byCookie.refreshToken));
     expect(out.status).toBe(204);
-    expect(setCookie(out, "coffer_refresh")?.line).toMatch(/coffer_refresh=;.*path=\/auth/);
+    expect(setCookie(out, "coffer_refresh")?.line).toMatch(/coffer_refresh=;.*path=\/api\/auth/);
     expect((await refreshByCookie(byCookie.refreshToken)).status).toBe(401);
 
     const byBody = await login(server.url, user.email, testPassword);

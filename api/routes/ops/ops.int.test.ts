@@ -19,7 +19,7 @@ describe("GET /health and GET /metrics", () => {
   const health = async (res: Response) => ({ code: res.status, body: await res.json() });
 
   it("answers 200 with every check up, and echoes X-Request-Id", async () => {
-    const res = await fetch(`${server.url}/health`, { headers: { "X-Request-Id": "trace-123" } });
+    const res = await fetch(`${server.origin}/health`, { headers: { "X-Request-Id": "trace-123" } });
     expect(await health(res)).toEqual({ code: 200, body: { status: "ok", checks: allUp } });
     expect(res.headers.get("x-request-id")).toBe("trace-123");
   });
@@ -27,18 +27,18 @@ describe("GET /health and GET /metrics", () => {
   it("answers 503 naming clamav while clamd is stopped, and 200 once it is back", async () => {
     await stopService("clamav");
     try {
-      const down = await fetch(`${server.url}/health`);
+      const down = await fetch(`${server.origin}/health`);
       expect(await health(down)).toEqual({ code: 503, body: { status: "degraded", checks: { ...allUp, clamav: "down" } } });
     } finally {
       await startService("clamav");
     }
-    const up = await fetch(`${server.url}/health`);
+    const up = await fetch(`${server.origin}/health`);
     expect(await health(up)).toEqual({ code: 200, body: { status: "ok", checks: allUp } });
   });
 
   it("serves request_duration_seconds by route, method and code", async () => {
-    await fetch(`${server.url}/health`);
-    const res = await fetch(`${server.url}/metrics`);
+    await fetch(`${server.origin}/health`);
+    const res = await fetch(`${server.origin}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/request_duration_seconds_count\{route="\/health",method="GET",code="200"\} \d+/);
@@ -53,7 +53,7 @@ describe("GET /health and GET /metrics", () => {
   });
 
   it("answers a wrong method with 405 and the error body", async () => {
-    const res = await fetch(`${server.url}/health`, { method: "DELETE" });
+    const res = await fetch(`${server.origin}/health`, { method: "DELETE" });
     expect(res.status).toBe(405);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
   });

@@ -37,7 +37,7 @@ export const sharesRoutes = [
       const share = await createShare({ db, ownerId: ctx.state.userId!, fileId, password, expiresAt, maxDownloads, ip: clientIp(ctx) });
       const files = await filesOfShares(db, [share]);
       ctx.status = 201;
-      ctx.body = { share: shareView(share, files.get(fileId) ?? null, config.API_URL), url: shareUrl(config.API_URL, share.token) };
+      ctx.body = { share: shareView(share, files.get(fileId) ?? null, config.APP_URL), url: shareUrl(config.APP_URL, share.token) };
     },
   }),
   operation({
@@ -56,7 +56,7 @@ export const sharesRoutes = [
       const files = await filesOfShares(db, page.shares);
       const now = new Date();
       ctx.body = {
-        shares: page.shares.map((share) => shareView(share, fileOf(files, share.fileId), config.API_URL, now)),
+        shares: page.shares.map((share) => shareView(share, fileOf(files, share.fileId), config.APP_URL, now)),
         nextCursor: encodeCursor(page.nextCursor),
       };
     },
@@ -87,7 +87,7 @@ export const sharesRoutes = [
       const [files, downloads] = await Promise.all([filesOfShares(db, [share]), listShareDownloads(db, share.id, limit, before)]);
       const last = downloads[downloads.length - 1];
       ctx.body = {
-        share: shareView(share, fileOf(files, share.fileId), config.API_URL),
+        share: shareView(share, fileOf(files, share.fileId), config.APP_URL),
         downloads: downloads.map(shareDownloadView),
         nextBefore: downloads.length === limit && last ? last.id : null,
       };
@@ -107,7 +107,7 @@ export const sharesRoutes = [
       const { db, config } = ctx.deps;
       const share = await revokeShare({ db, ownerId: ctx.state.userId!, shareId: ctx.input.params.id, ip: clientIp(ctx) });
       const files = await filesOfShares(db, [share]);
-      ctx.body = { share: shareView(share, fileOf(files, share.fileId), config.API_URL) };
+      ctx.body = { share: shareView(share, fileOf(files, share.fileId), config.APP_URL) };
     },
   }),
 ];

@@ -40,12 +40,12 @@ export const PublicShareView = z.object({
 });
 
 /** A share as its owner sees it; `state` says whether the link works and, if not, why. */
-export function shareView(share: Share, file: File | null, apiUrl: string, now = new Date()) {
+export function shareView(share: Share, file: File | null, appUrl: string, now = new Date()) {
   return {
     id: share.id,
     fileId: share.fileId,
     file: file ? { id: file.id, name: file.name, status: file.status, trashedAt: file.trashedAt } : null,
-    url: shareUrl(apiUrl, share.token),
+    url: shareUrl(appUrl, share.token),
     requiresPassword: share.passwordHash !== null,
     expiresAt: share.expiresAt,
     maxDownloads: share.maxDownloads,

@@ -1,0 +1,19 @@
+import { Anchor, createTheme, type CSSVariablesResolver } from "@mantine/core";
+
+/** Mantine's defaults with text colours that meet WCAG AA contrast on their backgrounds. */
+export const theme = createTheme({
+  primaryColor: "blue",
+  primaryShade: { light: 8, dark: 5 },
+  defaultRadius: "md",
+  fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+  components: {
+    // Links inside text must not rely on colour alone.
+    Anchor: Anchor.extend({ defaultProps: { underline: "always" } }),
+  },
+});
+
+export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
+  variables: {},
+  light: { "--mantine-color-dimmed": t.colors.gray[7] },
+  dark: { "--mantine-color-dimmed": t.colors.dark[1] },
+});

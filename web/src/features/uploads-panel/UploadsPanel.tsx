@@ -1,0 +1,3 @@
+export function UploadsPanel() {
+  return null;
+}

@@ -1,0 +1,13 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+/** `pnpm dev`: Vite on :5173 with the API (npm start's, on :3000) behind /api. */
+export default defineConfig({
+  root: __dirname,
+  plugins: [react()],
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  server: {
+    port: 5173,
+    proxy: { "/api": { target: process.env.COFFER_API_ORIGIN ?? "http://127.0.0.1:3000", changeOrigin: false } },
+  },
+});
