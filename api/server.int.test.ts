@@ -71,7 +71,7 @@ describe("the API server's connection timeouts (dist/api/server.js)", () => {
   });
 
   it("closes an idle keep-alive connection after HTTP_KEEP_ALIVE_TIMEOUT_SECONDS", async () => {
-    const { reply, closedAfterMs } = await sendAndWait(port, "GET /no-such-route HTTP/1.1\r\nHost: coffer\r\n\r\n", 8000);
+    const { reply, closedAfterMs } = await sendAndWait(port, "GET /api/no-such-route HTTP/1.1\r\nHost: coffer\r\n\r\n", 8000);
     expect(reply).toMatch(/^HTTP\/1\.1 404 /);
     expect(closedAfterMs).not.toBeNull();
     expect(closedAfterMs!).toBeLessThan(4000);

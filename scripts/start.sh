@@ -15,7 +15,9 @@ trap 'kill -TERM $api $worker 2>/dev/null; wait $api $worker 2>/dev/null; exit 0
 cat <<URLS
 
   Coffer is running (Ctrl-C stops API and worker; \`npm run stack down\` stops the services)
-  API              http://127.0.0.1:${PORT}   (health: /health, metrics: /metrics)
+  Web client       ${APP_URL}
+  API              ${API_URL}   (reference: ${API_URL}/docs)
+  Health, metrics  http://127.0.0.1:${PORT}/health  http://127.0.0.1:${PORT}/metrics
   Worker metrics   http://127.0.0.1:${WORKER_METRICS_PORT}/metrics
   Temporal Web UI  http://127.0.0.1:${TEMPORAL_UI_PORT}
   Mailpit          http://127.0.0.1:${MAILPIT_HTTP_PORT}

@@ -32,6 +32,7 @@ load_config() {
   : "${S3_ACCESS_KEY:=coffer}" "${S3_SECRET_KEY:=coffer-secret-key}" "${MINIO_CONSOLE_PORT:=9001}"
   : "${CLAMAV_HOST:=127.0.0.1}" "${CLAMAV_PORT:=3310}" "${CLAMAV_MAX_BYTES:=2147483645}"
   : "${SMTP_URL:=smtp://127.0.0.1:1025}" "${MAILPIT_HTTP_PORT:=8025}"
+  : "${PORT:=3000}" "${WORKER_METRICS_PORT:=9464}" "${APP_URL:=http://127.0.0.1:$PORT}" "${API_URL:=$APP_URL/api}"
   local v
   for v in CLAMAV_PORT TEMPORAL_UI_PORT MINIO_CONSOLE_PORT MAILPIT_HTTP_PORT; do
     [[ ${!v} =~ ^[0-9]+$ ]] && ((${!v} >= 1 && ${!v} <= 65535)) || die "$v must be a TCP port, got: ${!v}"

@@ -156,7 +156,7 @@ describe("public share downloads", () => {
     expect(await metric("shares_active_total")).toBe(before + 2);
     await api(url, "DELETE", `/shares/${share.id}`, { user: owner });
     expect(await metric("shares_active_total")).toBe(before + 1);
-    const scrape = await api(url, "GET", "/metrics");
+    const scrape = await api(bed.server.origin, "GET", "/metrics");
     expect(scrape.body).toMatch(/^shares_active_total \d+$/m);
     expect(scrape.body).toMatch(/^downloads_total \d+$/m);
   });

@@ -62,13 +62,18 @@ export function createUploadEngine(options: UploadEngineOptions): UploadEngine {
     upload.controller?.abort();
     upload.state = "error";
     upload.errorCode = "upload_closed";
-    upload.message = "The server closed this upload; retry starts it again.";
+    upload.message = upload.source ? "The server closed this upload; retry starts it again." : "The server closed this upload.";
     changed(upload);
   });
 
+  /** Uploads this engine saw closed: a listing of open uploads read before that is stale for them. */
+  const closedFileIds = new Set<string>();
   const close = (upload: Upload) => {
     heartbeats.stop(upload);
-    if (upload.plan) hints.remove(upload.plan.fileId);
+    if (upload.plan) {
+      hints.remove(upload.plan.fileId);
+      closedFileIds.add(upload.plan.fileId);
+    }
     upload.plan = null;
   };
   const forget = (upload: Upload) => {
@@ -284,7 +289,7 @@ export function createUploadEngine(options: UploadEngineOptions): UploadEngine {
       }),
 
     restoreOpenUploads(openUploads) {
-      const fresh = openUploads.filter((open) => !findByFileId(open.file.id));
+      const fresh = openUploads.filter((open) => !findByFileId(open.file.id) && !closedFileIds.has(open.file.id));
       for (const open of fresh) restore(open);
       if (fresh.length > 0) changed();
     },

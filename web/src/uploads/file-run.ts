@@ -70,6 +70,7 @@ export async function runUpload(ctx: RunContext, upload: Upload, signal: AbortSi
 }
 
 async function initiate(ctx: RunContext, upload: Upload, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
   setState(ctx, upload, "initiating");
   let started: StartedUpload;
   try {
@@ -113,6 +114,7 @@ async function reconcile(ctx: RunContext, upload: Upload, signal: AbortSignal): 
     ctx.forget(upload);
     return false;
   }
+  if (signal.aborted) return true;
   const byNumber = new Map(stored.map((part) => [part.partNumber, part]));
   for (const part of parts) {
     const held = byNumber.get(part.partNumber);

@@ -113,4 +113,35 @@ describe("resume after a reload", () => {
     expect(row(id).fileId).toBe("f2");
     expect(transport.calls.map((call) => call.partNumber)).toEqual([1, 2, 3, 4]);
   });
+
+  it("a cancel while the server is asked for its parts does not start a new upload", async () => {
+    const { engine, api, clock, row } = setup();
+    const open = openBeforeReload(api, [1]);
+    api.onList = () => {
+      engine.cancel(engine.getSnapshot().rows[0].id);
+      throw new ApiError(409, "upload_closed", "The upload is no longer open.");
+    };
+
+    const result = engine.resumeOpenUpload(open, fileOf("holiday.mov", 16));
+    const id = result.ok ? result.id : "";
+    await clock.advance(10_000);
+
+    expect(row(id).state).toBe("cancelled");
+    expect(api.starts).toHaveLength(0);
+    expect(api.aborts).toEqual(["f1"]);
+  });
+
+  it("ignores a stale listing of an upload it has since cancelled", async () => {
+    const { engine, api, clock } = setup();
+    const open = openBeforeReload(api, []);
+    engine.restoreOpenUploads([open]);
+    engine.cancel(engine.getSnapshot().rows[0].id);
+    engine.dismiss(engine.getSnapshot().rows[0].id);
+    await clock.advance(1000);
+
+    engine.restoreOpenUploads([open]);
+
+    expect(engine.getSnapshot().rows).toHaveLength(0);
+    expect(api.aborts).toEqual(["f1"]);
+  });
 });
