@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import dotenv from "dotenv";
 
@@ -18,7 +18,7 @@ export const ADMIN = { email: "admin@e2e.coffer.test", password: "e2e-admin-pass
 /** The environment of the e2e API and worker: .env's services with settings of their own. */
 export function e2eEnv(): NodeJS.ProcessEnv {
   const file = existsSync(path.join(root, ".env")) ? ".env" : ".env.example";
-  const env = { ...dotenv.parse(require("node:fs").readFileSync(path.join(root, file))), ...process.env } as NodeJS.ProcessEnv;
+  const env = { ...dotenv.parse(readFileSync(path.join(root, file))), ...process.env } as NodeJS.ProcessEnv;
   const database = new URL(env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/coffer");
   database.pathname = `${database.pathname}_e2e`;
   return {
