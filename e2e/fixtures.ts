@@ -68,7 +68,7 @@ export async function uploadThroughApi(token: string, name: string, bytes: Buffe
   const signed = await call<{ parts: { partNumber: number; url: string }[] }>("POST", `/files/${init.file.id}/parts`, { partNumbers: numbers }, token);
   const parts = await Promise.all(
     signed.parts.map(async ({ partNumber, url }) => {
-      const res = await fetch(url, { method: "PUT", body: bytes.subarray((partNumber - 1) * init.partSize, partNumber * init.partSize) });
+      const res = await fetch(url, { method: "PUT", body: new Uint8Array(bytes.subarray((partNumber - 1) * init.partSize, partNumber * init.partSize)) });
       return { partNumber, etag: res.headers.get("etag")! };
     }),
   );

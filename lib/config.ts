@@ -92,6 +92,8 @@ const schema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1),
   TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default("coffer"),
+  /** The Temporal Web UI as admins open it; the admin page links files to their workflows there. */
+  TEMPORAL_UI_URL: url.default("http://127.0.0.1:8233"),
 
   // Files
   /** Lifetime of presigned part-upload URLs, in seconds. */

@@ -4,6 +4,7 @@ import type { Operation } from "../route-table";
 import { UserView } from "../schemas";
 import { adminAnalyticsRoutes } from "./admin/analytics.router";
 import { adminCleanupRoutes } from "./admin/cleanup.router";
+import { adminSettingsRoutes } from "./admin/settings.router";
 import { adminUsersRoutes } from "./admin/users.router";
 import { authRoutes } from "./auth/auth.router";
 import { filesRoutes } from "./files/files.router";
@@ -13,6 +14,7 @@ import { foldersRoutes } from "./folders/folders.router";
 import { meRoutes } from "./me/me.router";
 import { opsRoutes } from "./ops/ops.router";
 import { referenceRoutes } from "./reference/reference.router";
+import { searchRoutes } from "./search/search.router";
 import { publicShareRoutes } from "./shares/public.router";
 import { sharesRoutes } from "./shares/shares.router";
 
@@ -24,11 +26,13 @@ export const routeTable: readonly Operation[] = [
   ...uploadsRoutes,
   ...filesRoutes,
   ...foldersRoutes,
+  ...searchRoutes,
   ...sharesRoutes,
   ...publicShareRoutes,
   ...adminUsersRoutes,
   ...adminAnalyticsRoutes,
   ...adminCleanupRoutes,
+  ...adminSettingsRoutes,
   ...referenceRoutes((serverUrl) => apiDocument(serverUrl)),
 ];
 

@@ -26,6 +26,23 @@ export const UploadAnalytics = z.object({
   virusScans: z.object({ total: count, clean: count, infected: count, failed: count }),
 });
 
+export const DailyUploads = z.object({
+  days: z.array(
+    z.object({
+      day: z.string().meta({ description: "UTC day, YYYY-MM-DD" }),
+      initiated: count,
+      completed: count,
+      failed: count,
+      successRate: z.number().nullable().describe("completed / (completed + failed) that day; null when there were neither."),
+    }),
+  ),
+});
+
+export const AdminSettings = z.object({
+  temporalUiUrl: z.string().describe("The Temporal Web UI (TEMPORAL_UI_URL): a file's workflow is at /namespaces/<ns>/workflows/file-lifecycle-<fileId>."),
+  temporalNamespace: z.string(),
+});
+
 export const UploadQueue = z.object({
   pending: count.meta({ description: "Open uploads" }),
   scanning: count.nullable().meta({ description: "Running FileLifecycle workflows; null when Temporal did not answer" }),

@@ -76,6 +76,29 @@ describe("admin analytics after a scripted series of uploads", () => {
     expect(res.body).toEqual({ aborted: 1, size_mismatch: 1 });
   });
 
+  it("splits the outcomes by UTC day, with the success rate of each", async () => {
+    const res = await api(url, "GET", `/admin/analytics/uploads/daily?from=${from}&to=${to}`, { user: admin });
+    expect(res.status).toBe(200);
+    const days: { day: string; initiated: number; completed: number; failed: number; successRate: number | null }[] = res.body.days;
+    // The script ran within a second: one day, or two when it straddled midnight UTC.
+    expect(days.map((d) => d.day)).toEqual([...new Set([from.slice(0, 10), new Date(Date.parse(to) - 1).toISOString().slice(0, 10)])]);
+    const sum = (key: "initiated" | "completed" | "failed") => days.reduce((total, d) => total + d[key], 0);
+    expect({ initiated: sum("initiated"), completed: sum("completed"), failed: sum("failed") }).toEqual({ initiated: 6, completed: 4, failed: 2 });
+    if (days.length === 1) expect(days[0].successRate).toBe(4 / 6);
+  });
+
+  it("lists every day of the range, quiet days with zeros", async () => {
+    const res = await api(url, "GET", "/admin/analytics/uploads/daily?from=2020-01-01T12:00:00Z&to=2020-01-04T00:00:00Z", { user: admin });
+    const quiet = { initiated: 0, completed: 0, failed: 0, successRate: null };
+    expect(res.body).toEqual({ days: ["2020-01-01", "2020-01-02", "2020-01-03"].map((day) => ({ day, ...quiet })) });
+  });
+
+  it("tells admins where the Temporal Web UI is", async () => {
+    const res = await api(url, "GET", "/admin/settings", { user: admin });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ temporalUiUrl: bed.deps.config.TEMPORAL_UI_URL.replace(/\/+$/, ""), temporalNamespace: bed.deps.config.TEMPORAL_NAMESPACE });
+  });
+
   it("ranks the uploader by completed bytes", async () => {
     const res = await api(url, "GET", `/admin/uploads/top-users?from=${from}&to=${to}&limit=5`, { user: admin });
     expect(res.body.users).toEqual([{ userId: uploader.user.id, email: uploader.user.email, uploads: 4, bytes: completedBytes }]);
@@ -111,6 +134,8 @@ describe("admin analytics after a scripted series of uploads", () => {
       ["GET", "/admin/health"],
       ["GET", "/admin/analytics/uploads"],
       ["GET", "/admin/analytics/uploads/queue"],
+      ["GET", "/admin/analytics/uploads/daily"],
+      ["GET", "/admin/settings"],
       ["GET", "/admin/uploads/failures"],
       ["GET", "/admin/uploads/top-users"],
       ["POST", "/admin/uploads/cleanup", { dryRun: true }],
@@ -124,8 +149,12 @@ describe("admin analytics after a scripted series of uploads", () => {
   });
 
   it("answers bad ranges with 400 and the error body", async () => {
-    for (const query of ["from=yesterday", `from=${to}&to=${from}`, "from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "limit=0"]) {
-      const path = query.startsWith("limit") ? `/admin/uploads/top-users?${query}` : `/admin/analytics/uploads?${query}`;
+    for (const query of ["from=yesterday", `from=${to}&to=${from}`, "from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "limit=0", "daily:from=yesterday"]) {
+      const path = query.startsWith("limit")
+        ? `/admin/uploads/top-users?${query}`
+        : query.startsWith("daily:")
+          ? `/admin/analytics/uploads/daily?${query.slice(6)}`
+          : `/admin/analytics/uploads?${query}`;
       const res = await api(url, "GET", path, { user: admin });
       expect({ query, status: res.status, code: res.body.error?.code }).toEqual({ query, status: 400, code: "validation_failed" });
     }

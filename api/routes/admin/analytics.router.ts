@@ -1,8 +1,8 @@
-import { storageCounts, topUploaders, uploadAnalytics, uploadFailures, uploadQueue } from "../../../db/commands/analytics/uploads";
+import { dailyUploadOutcomes, storageCounts, topUploaders, uploadAnalytics, uploadFailures, uploadQueue } from "../../../db/commands/analytics/uploads";
 import { FILE_LIFECYCLE_WORKFLOW } from "../../../lib/file-lifecycle";
 import { operation } from "../../route-table";
 import { runHealthChecks } from "../ops/ops.router";
-import { AdminHealth, TopUsers, UploadAnalytics, UploadFailures, UploadQueue } from "./admin.views";
+import { AdminHealth, DailyUploads, TopUsers, UploadAnalytics, UploadFailures, UploadQueue } from "./admin.views";
 import * as T from "./analytics.schema";
 
 /** GET /admin/health and the upload analytics of SPEC §6 (admins only; others get 404). */
@@ -38,6 +38,20 @@ export const adminAnalyticsRoutes = [
     responses: { 200: { description: "The figures", body: UploadAnalytics } },
     handler: async (ctx) => {
       ctx.body = await uploadAnalytics(ctx.deps.db, ctx.input.query);
+    },
+  }),
+  operation({
+    operationId: "getDailyUploads",
+    method: "get",
+    path: "/admin/analytics/uploads/daily",
+    summary: "Upload outcomes and success rate per UTC day over a date range",
+    tag: "admin",
+    auth: "admin",
+    rateLimit: "admin",
+    input: T.AnalyticsRangeSchema,
+    responses: { 200: { description: "Every day of the range, oldest first", body: DailyUploads } },
+    handler: async (ctx) => {
+      ctx.body = { days: await dailyUploadOutcomes(ctx.deps.db, ctx.input.query) };
     },
   }),
   operation({

@@ -36,6 +36,7 @@ describe("files and folders: other users' ids, bad input", () => {
       ["DELETE", `/files/${aliceUpload}/upload`],
       ["GET", `/files/${aliceFile}`],
       ["GET", `/files/${aliceFile}/download`],
+      ["GET", `/files/${aliceFile}/download-url`],
       ["GET", `/files/${aliceFile}/thumbnail`],
       ["PATCH", `/files/${aliceFile}`, { name: "mine now.txt" }],
       ["DELETE", `/files/${aliceFile}`],
@@ -58,6 +59,21 @@ describe("files and folders: other users' ids, bad input", () => {
     expect(file.body.file).toMatchObject({ name: "secret.txt", status: "ready", trashedAt: null, folderId: aliceFolder });
     expect((await api(url, "GET", `/folders/${aliceFolder}`, { user: alice })).body.folder.name).toBe("Private");
     expect((await api(url, "POST", `/files/${aliceUpload}/heartbeat`, { user: alice })).status).toBe(204);
+  });
+
+  it("gives a ready file's presigned URL as JSON, saved under its name; refuses files that are not ready or trashed", async () => {
+    const res = await api(url, "GET", `/files/${aliceFile}/download-url`, { user: alice });
+    expect(res.status).toBe(200);
+    expect(new Date(res.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+    const object = await fetch(res.body.url);
+    expect(object.status).toBe(200);
+    expect(object.headers.get("content-disposition")).toContain('filename="secret.txt"');
+    expect((await api(url, "GET", `/files/${aliceUpload}/download-url`, { user: alice })).body.error.code).toBe("not_ready");
+    const { fileId: trashed } = await uploadFile(url, alice, "gone.txt", randomBytesOf(10));
+    await waitForStatus(url, alice, trashed, ["ready"]);
+    await api(url, "DELETE", `/files/${trashed}`, { user: alice });
+    const refused = await api(url, "GET", `/files/${trashed}/download-url`, { user: alice });
+    expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 409, code: "file_trashed" });
   });
 
   it("answers 401 with the error body when there is no valid token", async () => {

@@ -1,13 +1,24 @@
+import type { Knex } from "knex";
 import { z } from "zod";
 import { findOwnedFile } from "../../../db/commands/files/find";
 import { deleteFilePermanently, restoreFile, trashFile, updateFile } from "../../../db/commands/files/manage";
 import { conflict, notFound } from "../../../lib/errors";
 import { operation } from "../../route-table";
+import { timestamp } from "../../schemas";
 import * as T from "./files.schema";
 import { FileView, fileView } from "./views";
 
 const FileBody = z.object({ file: FileView });
+const DownloadUrl = z.object({ url: z.string().describe("Presigned GET, saved under the file's name"), expiresAt: timestamp });
 const redirect = (what: string) => ({ description: `Redirect to a short-lived presigned GET of ${what}`, headers: { Location: "The presigned URL" } });
+
+/** The user's file if it may be downloaded: ready and not in the trash. */
+async function findReadyFile(db: Knex, ownerId: string, fileId: string) {
+  const file = await findOwnedFile(db, ownerId, fileId);
+  if (file.status !== "ready") throw conflict("not_ready", `The file is ${file.status}, not ready for download.`);
+  if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash to download it.");
+  return file;
+}
 
 export const filesRoutes = [
   operation({
@@ -36,10 +47,25 @@ export const filesRoutes = [
     errors: [[404, "not_found"], [409, "not_ready", "Only ready files are served"], [409, "file_trashed"]],
     handler: async (ctx) => {
       const { db, urls, config } = ctx.deps;
-      const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
-      if (file.status !== "ready") throw conflict("not_ready", `The file is ${file.status}, not ready for download.`);
-      if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash to download it.");
+      const file = await findReadyFile(db, ctx.state.userId!, ctx.input.params.id);
       ctx.redirect(await urls.download(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name));
+    },
+  }),
+  operation({
+    operationId: "getFileDownloadUrl",
+    method: "get",
+    path: "/files/:id/download-url",
+    summary: "A short-lived presigned GET of a ready file, as JSON (for browsers, which cannot read a 302's Location)",
+    tag: "files",
+    auth: "user",
+    input: T.FileParamsSchema,
+    responses: { 200: { description: "Navigate to url to download the file as an attachment", body: DownloadUrl } },
+    errors: [[404, "not_found"], [409, "not_ready", "Only ready files are served"], [409, "file_trashed"]],
+    handler: async (ctx) => {
+      const { db, urls, config } = ctx.deps;
+      const file = await findReadyFile(db, ctx.state.userId!, ctx.input.params.id);
+      const expiresAt = new Date(Date.now() + config.DOWNLOAD_URL_TTL_SECONDS * 1000);
+      ctx.body = { url: await urls.download(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name), expiresAt };
     },
   }),
   operation({

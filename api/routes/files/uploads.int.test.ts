@@ -177,6 +177,32 @@ describe("uploads", () => {
     expect((await api(url, "POST", `/files/${fileId}/heartbeat`, { user })).status).toBe(409);
   });
 
+  it("lists the caller's open uploads with their plan and the parts S3 holds, for resuming after a reload", async () => {
+    const user = await createUser(bed.deps);
+    const other = await createUser(bed.deps);
+    const bytes = randomBytesOf(11 * MiB);
+    const open = (await initUpload(url, user, "half-sent.bin", bytes.length)).body.file.id;
+    await putParts(url, user, open, bytes, 5 * MiB, [2]);
+    const untouched = (await initUpload(url, user, "not-started.bin", 10)).body.file.id;
+    await uploadFile(url, user, "finished.bin", randomBytesOf(10));
+    const aborted = (await initUpload(url, user, "aborted.bin", 10)).body.file.id;
+    await api(url, "DELETE", `/files/${aborted}/upload`, { user });
+    await initUpload(url, other, "someone-else.bin", 10);
+
+    const res = await api(url, "GET", "/uploads", { user });
+    expect(res.status).toBe(200);
+    expect(res.body.uploads).toEqual([
+      {
+        file: expect.objectContaining({ id: open, name: "half-sent.bin", status: "uploading", sizeBytes: bytes.length }),
+        partSize: 5 * MiB,
+        partCount: 3,
+        parts: [{ partNumber: 2, etag: expect.any(String), sizeBytes: 5 * MiB }],
+      },
+      { file: expect.objectContaining({ id: untouched, status: "uploading" }), partSize: 5 * MiB, partCount: 1, parts: [] },
+    ]);
+    expect((await api(url, "GET", "/uploads")).status).toBe(401);
+  });
+
   it("counts started and completed uploads and their bytes in the API's metrics", async () => {
     const before = await bed.deps.registry.getSingleMetricAsString("upload_bytes_total");
     const user = await createUser(bed.deps);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { findOwnedFile } from "../../../db/commands/files/find";
-import { completeUpload, failUpload, findOpenUpload, startUpload, touchUpload } from "../../../db/commands/files/uploads";
+import { completeUpload, failUpload, findOpenUpload, listOpenUploads, startUpload, touchUpload } from "../../../db/commands/files/uploads";
 import { badRequest, conflict } from "../../../lib/errors";
 import { lifecycleInput, startFileLifecycle } from "../../../lib/file-lifecycle";
 import { partLength, planUpload } from "../../../lib/upload-plan";
@@ -26,6 +26,9 @@ const SignedParts = z.object({
 });
 const StoredParts = z.object({
   parts: z.array(z.object({ partNumber: z.number().int(), etag: z.string(), sizeBytes: z.number().int() })),
+});
+const OpenUploads = z.object({
+  uploads: z.array(UploadStarted.extend({ parts: StoredParts.shape.parts.describe("The parts S3 already holds") })),
 });
 const notOpen = [409, "upload_closed", "The upload is no longer open"] as const;
 
@@ -115,6 +118,27 @@ export const uploadsRoutes = [
       const { db, storage } = ctx.deps;
       const file = await findOpenUpload(db, ctx.state.userId!, ctx.input.params.id);
       ctx.body = { parts: await storage.listParts(file.s3Key, file.uploadId) };
+    },
+  }),
+  operation({
+    operationId: "listOpenUploads",
+    method: "get",
+    path: "/uploads",
+    summary: "The caller's open uploads with their plan and stored parts (to resume after a reload)",
+    tag: "uploads",
+    auth: "user",
+    responses: { 200: { description: "Open uploads, oldest first", body: OpenUploads } },
+    handler: async (ctx) => {
+      const { config, db, storage } = ctx.deps;
+      const files = await listOpenUploads(db, ctx.state.userId!);
+      const uploads = await Promise.all(
+        files.map(async (file) => ({
+          file: fileView(file),
+          ...planUpload(file.sizeBytes, config.UPLOAD_PART_BYTES),
+          parts: await storage.listParts(file.s3Key, file.uploadId),
+        })),
+      );
+      ctx.body = { uploads };
     },
   }),
   operation({

@@ -82,6 +82,12 @@ export async function findOpenUpload(db: Knex, ownerId: string, fileId: string):
   return file as File & { uploadId: string };
 }
 
+/** The user's open uploads, oldest first. */
+export async function listOpenUploads(db: Knex, ownerId: string): Promise<(File & { uploadId: string })[]> {
+  const files = await File.query(db).where({ ownerId, status: "uploading" }).whereNotNull("uploadId").orderBy([{ column: "createdAt" }, { column: "id" }]);
+  return files as (File & { uploadId: string })[];
+}
+
 /** Records that the client is still uploading; false when the upload is no longer open. */
 export async function touchUpload(db: Knex, ownerId: string, fileId: string): Promise<boolean> {
   const updated = await File.query(db)

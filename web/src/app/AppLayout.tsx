@@ -17,7 +17,8 @@ function QuotaBar() {
   const { data } = useQuery({ queryKey: meKeys.me(), queryFn: async () => unwrap(await api.GET("/me")) });
   if (!data) return null;
   const { usedBytes, quotaBytes } = data.quota;
-  const percent = quotaBytes === 0 ? 100 : Math.min(100, (usedBytes / quotaBytes) * 100);
+  // Rounded: a tiny share would otherwise print as 9.3e-7, which is no valid aria-valuenow.
+  const percent = quotaBytes === 0 ? 100 : Math.min(100, Math.round((usedBytes / quotaBytes) * 1000) / 10);
   return (
     <Stack gap={4}>
       <Progress value={percent} color={percent > 90 ? "red" : "blue"} aria-label="Storage used" />

@@ -14,6 +14,7 @@ export const theme = createTheme({
 
 export const cssVariablesResolver: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { "--mantine-color-dimmed": t.colors.gray[7] },
+  // Light variants (the active NavLink, light buttons) put the primary colour on a pale tint of itself: shade 9 keeps AA.
+  light: { "--mantine-color-dimmed": t.colors.gray[7], "--mantine-color-blue-light-color": t.colors.blue[9] },
   dark: { "--mantine-color-dimmed": t.colors.dark[1] },
 });

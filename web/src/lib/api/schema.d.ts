@@ -18,6 +18,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/analytics/uploads/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Upload outcomes and success rate per UTC day over a date range */
+        get: operations["getDailyUploads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/analytics/uploads/queue": {
         parameters: {
             query?: never;
@@ -44,6 +61,23 @@ export interface paths {
         };
         /** GET /health plus counts of users, files and bytes */
         get: operations["getAdminHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the Temporal Web UI is, to link a file to its FileLifecycle workflow */
+        get: operations["getAdminSettings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -324,6 +358,23 @@ export interface paths {
         };
         /** Download a ready file (302 to storage, saved under the file's name) */
         get: operations["downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/files/{id}/download-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A short-lived presigned GET of a ready file, as JSON (for browsers, which cannot read a 302's Location) */
+        get: operations["getFileDownloadUrl"];
         put?: never;
         post?: never;
         delete?: never;
@@ -625,6 +676,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's live folders and files whose name contains q
+         * @description Case-insensitive; trashed items and failed uploads never match. By name, one page at a time.
+         */
+        get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shares": {
         parameters: {
             query?: never;
@@ -673,6 +744,23 @@ export interface paths {
         };
         /** What the caller trashed (top-level items only) */
         get: operations["listTrash"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's open uploads with their plan and stored parts (to resume after a reload) */
+        get: operations["listOpenUploads"];
         put?: never;
         post?: never;
         delete?: never;
@@ -847,8 +935,33 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "degraded";
         };
+        getAdminSettings200: {
+            temporalNamespace: string;
+            /** @description The Temporal Web UI (TEMPORAL_UI_URL): a file's workflow is at /namespaces/<ns>/workflows/file-lifecycle-<fileId>. */
+            temporalUiUrl: string;
+        };
+        getDailyUploads200: {
+            days: {
+                completed: number;
+                /** @description UTC day, YYYY-MM-DD */
+                day: string;
+                failed: number;
+                initiated: number;
+                /** @description completed / (completed + failed) that day; null when there were neither. */
+                successRate: number | null;
+            }[];
+        };
         getFile200: {
             file: components["schemas"]["File"];
+        };
+        getFileDownloadUrl200: {
+            /**
+             * Format: date-time
+             * @example 2026-12-02T10:00:00.000Z
+             */
+            expiresAt: string;
+            /** @description Presigned GET, saved under the file's name */
+            url: string;
         };
         getHealth200: {
             checks: {
@@ -995,6 +1108,20 @@ export interface components {
             processing: number;
             /** @description Running FileLifecycle workflows; null when Temporal did not answer */
             scanning: number | null;
+        };
+        listOpenUploads200: {
+            uploads: {
+                file: components["schemas"]["File"];
+                partCount: number;
+                /** @description The parts S3 already holds */
+                parts: {
+                    etag: string;
+                    partNumber: number;
+                    sizeBytes: number;
+                }[];
+                /** @description Bytes in every part but the last. */
+                partSize: number;
+            }[];
         };
         listRootFolder200: {
             files: components["schemas"]["File"][];
@@ -1200,6 +1327,39 @@ export interface components {
             /** @description true: report what the housekeeping would do and change nothing; false: do it. */
             dryRun: boolean;
         };
+        search200: {
+            /** @description Pass back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            results: {
+                /** @description The folder it is in; null: the root. */
+                folderId: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "file" | "folder";
+                /** @description Files only. */
+                mimeType?: string;
+                name: string;
+                /** @description Breadcrumbs of the folder it is in, top folder first; empty in the root */
+                path: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                }[];
+                /** @description Files only. */
+                sizeBytes?: number;
+                /**
+                 * @description Files only.
+                 * @enum {string}
+                 */
+                status?: "uploading" | "processing" | "ready" | "quarantined" | "failed" | "rejected";
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                updatedAt: string;
+            }[];
+        };
         signUploadParts200: {
             parts: {
                 /**
@@ -1367,6 +1527,67 @@ export interface operations {
             };
         };
     };
+    getDailyUploads: {
+        parameters: {
+            query?: {
+                /** @description Start of the range, ISO 8601 (inclusive). */
+                from?: string;
+                /** @description End of the range, ISO 8601 (exclusive). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every day of the range, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getDailyUploads200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: Callers who are not admins get 404, as if the route did not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the admin rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getUploadQueue: {
         parameters: {
             query?: never;
@@ -1466,6 +1687,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["getAdminHealth200"];
+                };
+            };
+        };
+    };
+    getAdminSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getAdminSettings200"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: Callers who are not admins get 404, as if the route did not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the admin rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2567,6 +2835,65 @@ export interface operations {
             };
         };
     };
+    getFileDownloadUrl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The file's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Navigate to url to download the file as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getFileDownloadUrl200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_ready`: Only ready files are served; `file_trashed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     heartbeatUpload: {
         parameters: {
             query?: never;
@@ -3603,6 +3930,51 @@ export interface operations {
             };
         };
     };
+    search: {
+        parameters: {
+            query: {
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+                /** @description Hits per page, 1–100 (default 20). */
+                limit?: number;
+                /** @description Text the name contains, case-insensitive; % and _ match themselves. */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of hits */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["search200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listShares: {
         parameters: {
             query?: {
@@ -3852,6 +4224,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOpenUploads: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open uploads, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listOpenUploads200"];
                 };
             };
             /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */

@@ -1,0 +1,7 @@
+/** Query keys of the shares feature. */
+export const shareKeys = {
+  all: () => ["shares"] as const,
+  list: () => ["shares", "list"] as const,
+  accessLog: (id: string) => ["shares", "access-log", id] as const,
+  file: (fileId: string) => ["shares", "file", fileId] as const,
+};
