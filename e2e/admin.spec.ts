@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { adminAccount, apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi } from "./fixtures";
+import { adminAccount, apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi, screenshotPath } from "./fixtures";
 
 const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 768;
 const GiB = 1024 ** 3;
@@ -79,7 +79,7 @@ test("an admin sees the analytics, queue and health, changes a quota and preview
   await expect(health.getByRole("group", { name: "Users" })).toContainText(/\d/);
 
   await expectAccessible(page);
-  await page.screenshot({ path: `docs/screenshots/admin${phone(page) ? "-phone" : ""}.png` });
+  await page.screenshot({ path: screenshotPath(`admin${phone(page) ? "-phone" : ""}`) });
 
   // A quota change, then the server refusing an admin who would disable themselves.
   const users = page.getByRole("region", { name: "Users" });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Locator, Page } from "@playwright/test";
-import { apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi } from "./fixtures";
+import { apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi, screenshotPath } from "./fixtures";
 
 const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 768;
 const bytesOf = (size: number) => Buffer.from(randomBytes(size).toString("base64").slice(0, size));
@@ -104,7 +104,7 @@ test("folders and files: create, rename, move by dialog and by drag and drop, tr
   await page.goto("/");
   await expect(row(page, "holiday video.mp4").getByText("Uploading")).toBeVisible();
   await expectAccessible(page);
-  await page.screenshot({ path: `docs/screenshots/file-browser${phone(page) ? "-phone" : ""}.png` });
+  await page.screenshot({ path: screenshotPath(`file-browser${phone(page) ? "-phone" : ""}`) });
 });
 
 test("a file on its way to ready shows its state, says why it cannot be downloaded, and turns ready without a reload", async ({ page }) => {

@@ -98,4 +98,7 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 }
 
+/** Where specs save the pages' screenshots: .data/e2e/screenshots, or docs/screenshots with E2E_SCREENSHOTS=docs/screenshots. */
+export const screenshotPath = (name: string) => `${process.env.E2E_SCREENSHOTS ?? ".data/e2e/screenshots"}/${name}.png`;
+
 export const test = base;

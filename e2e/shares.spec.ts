@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
-import { apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi } from "./fixtures";
+import { apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi, screenshotPath } from "./fixtures";
 
 /** A browser context of its own, signed in as nobody, at the test's width. */
 async function anonymousPage(browser: Browser, like: Page): Promise<Page> {
@@ -37,7 +37,7 @@ test("an owner shares a file with a password and one download; a visitor downloa
   await expect(page.getByText(name)).toBeVisible();
   await expect(page.getByText("Active")).toBeVisible();
   await expectAccessible(page);
-  await page.screenshot({ path: `docs/screenshots/shares${phone(page) ? "-phone" : ""}.png` });
+  await page.screenshot({ path: screenshotPath(`shares${phone(page) ? "-phone" : ""}`) });
 
   const visitor = await anonymousPage(browser, page);
   await visitor.goto(new URL(url).pathname);
@@ -46,7 +46,7 @@ test("an owner shares a file with a password and one download; a visitor downloa
   await expect(visitor.getByText(`Available until Jun 30, ${new Date().getFullYear() + 1}`)).toBeVisible();
   await expect(visitor.getByRole("navigation")).toHaveCount(0);
   await expectAccessible(visitor);
-  await visitor.screenshot({ path: `docs/screenshots/share-page${phone(page) ? "-phone" : ""}.png` });
+  await visitor.screenshot({ path: screenshotPath(`share-page${phone(page) ? "-phone" : ""}`) });
 
   await visitor.getByLabel("Password").fill("not the password");
   await visitor.getByRole("button", { name: "Download" }).click();

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import type { Page, Route } from "@playwright/test";
 import { eicar } from "../test/samples";
-import { type Account, adminAccount, apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf } from "./fixtures";
+import { type Account, adminAccount, apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, screenshotPath } from "./fixtures";
 
 const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 768;
 const panelOf = (page: Page) => page.getByRole("region", { name: "Uploads" });
@@ -102,8 +102,8 @@ test("a 64 MiB upload paused, the page reloaded, the file picked again: it compl
   await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 }).toBeGreaterThanOrEqual(20);
   await expect(rowOf(page, name)).toContainText("of 64 MB");
   await expectAccessible(page);
-  if (!phone(page)) await page.screenshot({ path: "docs/screenshots/upload-panel.png" });
-  else await page.screenshot({ path: "docs/screenshots/upload-panel-phone.png" });
+  if (!phone(page)) await page.screenshot({ path: screenshotPath("upload-panel") });
+  else await page.screenshot({ path: screenshotPath("upload-panel-phone") });
 
   await panelOf(page).getByRole("button", { name: `Pause ${name}` }).click();
   await expect(rowOf(page, name)).toContainText("Paused");

@@ -29,7 +29,7 @@ describe("share rules", () => {
     expect(downloadsRemaining({ maxDownloads: 3, downloadCount: 5 })).toBe(0);
   });
 
-  it("builds the public link from API_URL with or without a trailing slash", () => {
+  it("builds the public link from APP_URL with or without a trailing slash", () => {
     expect(shareUrl("https://files.example.com", "abc")).toBe("https://files.example.com/s/abc");
     expect(shareUrl("https://example.com/coffer/", "abc")).toBe("https://example.com/coffer/s/abc");
   });

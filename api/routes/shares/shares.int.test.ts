@@ -25,7 +25,7 @@ describe("shares: create, list, show, revoke", () => {
     expect(res.status).toBe(201);
     const { share, url: link } = res.body;
     const token = link.slice(link.lastIndexOf("/") + 1);
-    expect(link).toBe(`${bed.deps.config.API_URL.replace(/\/$/, "")}/s/${token}`);
+    expect(link).toBe(`${bed.deps.config.APP_URL.replace(/\/$/, "")}/s/${token}`);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/); // 256 bits
     expect(share).toEqual({
       id: expect.any(String),
