@@ -1,4 +1,4 @@
-import { Anchor, createTheme, type CSSVariablesResolver } from "@mantine/core";
+import { Anchor, createTheme, type CSSVariablesResolver, Loader } from "@mantine/core";
 
 /** Mantine's defaults with text colours that meet WCAG AA contrast on their backgrounds. */
 export const theme = createTheme({
@@ -9,6 +9,8 @@ export const theme = createTheme({
   components: {
     // Links inside text must not rely on colour alone.
     Anchor: Anchor.extend({ defaultProps: { underline: "always" } }),
+    // A spinner is a status: with the role its aria-label is read out (and allowed).
+    Loader: Loader.extend({ defaultProps: { role: "status" } }),
   },
 });
 
