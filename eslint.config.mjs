@@ -31,7 +31,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^\\.\\./(?!\\.\\.)[^/]+/", message: "Features do not import each other: move the shared piece to src/components or src/lib." }] },
+        {
+          patterns: [
+            {
+              regex: "^\\.\\./(?!\\.\\.)[^/]+/",
+              message: "Features do not import each other: move the shared piece to src/components or src/lib.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -47,7 +54,11 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: "Workflows must not use Node built-ins." })),
           patterns: [
-            { group: ["../activities", "../activities/*"], allowTypeImports: true, message: "Import activities with `import type` only." },
+            {
+              group: ["../activities", "../activities/*"],
+              allowTypeImports: true,
+              message: "Import activities with `import type` only.",
+            },
           ],
         },
       ],

@@ -3,7 +3,9 @@ const transform = { "^.+\\.(ts|js)$": ["@swc/jest", { jsc: { target: "es2022" } 
 const common = {
   transform,
   // jose and the OpenAPI validator ship only ES modules: compile them to CommonJS like our own code.
-  transformIgnorePatterns: ["/node_modules/(?!(\\.pnpm/jose@|jose/|\\.pnpm/@seriousme\\+openapi-schema-validator@|@seriousme/openapi-schema-validator/))"],
+  transformIgnorePatterns: [
+    "/node_modules/(?!(\\.pnpm/jose@|jose/|\\.pnpm/@seriousme\\+openapi-schema-validator@|@seriousme/openapi-schema-validator/))",
+  ],
   testEnvironment: "node",
   roots: ["<rootDir>"],
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/.data/"],

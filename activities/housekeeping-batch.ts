@@ -16,7 +16,11 @@ export function tallyOf(items: { name: string; bytes: number }[]): Tally {
 }
 
 /** Runs `work` over the items with at most `concurrency` in flight; rejects on the first failure. */
-export async function forEachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function forEachLimited<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
     while (next < items.length) await work(items[next++]);

@@ -23,12 +23,22 @@ export function createActivities(deps: ActivityDeps) {
 
     async quarantineFile(fileId: string, signature: string, sha256: string | null): Promise<boolean> {
       const maxQuarantinedBytes = deps.config.QUARANTINE_MAX_BYTES_PER_USER;
-      const { quarantined, trimmed } = await quarantineFile(deps.db, deps.storage, { fileId, signature, sha256, maxQuarantinedBytes });
+      const { quarantined, trimmed } = await quarantineFile(deps.db, deps.storage, {
+        fileId,
+        signature,
+        sha256,
+        maxQuarantinedBytes,
+      });
       if (quarantined) {
         deps.metrics.virusDetections.inc();
         log.warn("infected file quarantined", { fileId, signature });
       }
-      if (trimmed.length) log.warn("quarantine over its per-user cap: oldest quarantined files deleted", { fileId, deleted: trimmed, maxQuarantinedBytes });
+      if (trimmed.length)
+        log.warn("quarantine over its per-user cap: oldest quarantined files deleted", {
+          fileId,
+          deleted: trimmed,
+          maxQuarantinedBytes,
+        });
       return quarantined;
     },
 

@@ -23,10 +23,16 @@ const uploadKey = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export function abortOrphanMultipartUploadsActivity(deps: ActivityDeps) {
   return async function abortOrphanMultipartUploads(props: OrphanUploadsProps): Promise<BatchResult<UploadsMarker>> {
     const context = Context.current();
-    const page = await deps.storage.listMultipartUploadsPage({ after: props.after ?? undefined, maxUploads: props.limit });
+    const page = await deps.storage.listMultipartUploadsPage({
+      after: props.after ?? undefined,
+      maxUploads: props.limit,
+    });
     const before = new Date(props.initiatedBefore);
     const old = page.uploads.filter((upload) => upload.initiated < before && uploadKey.test(upload.key));
-    const open = await openUploadIds(deps.db, old.map((upload) => upload.uploadId));
+    const open = await openUploadIds(
+      deps.db,
+      old.map((upload) => upload.uploadId),
+    );
     const users = await existingUserIds(deps.db, [...new Set(old.map((upload) => uploadKey.exec(upload.key)![1]))]);
     const orphans = old.filter((upload) => !open.has(upload.uploadId) && users.has(uploadKey.exec(upload.key)![1]));
     for (const upload of orphans) {

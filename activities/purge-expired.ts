@@ -1,5 +1,10 @@
 import { Context, log } from "@temporalio/activity";
-import { deleteEmptyExpiredFolders, findExpiredFolders, findPurgeCandidates, purgeFile } from "../db/commands/housekeeping/purge";
+import {
+  deleteEmptyExpiredFolders,
+  findExpiredFolders,
+  findPurgeCandidates,
+  purgeFile,
+} from "../db/commands/housekeeping/purge";
 import type { PurgeKind, RowCursor, Tally } from "../lib/housekeeping";
 import type { ActivityDeps } from "./deps";
 import { type BatchResult, tallyOf } from "./housekeeping-batch";
@@ -26,15 +31,24 @@ export interface PurgeFoldersProps {
  * what is left, and a file restored meanwhile is spared.
  */
 export function purgeExpiredFilesActivity(deps: ActivityDeps) {
-  return async function purgeExpiredFiles(props: PurgeFilesProps): Promise<BatchResult<RowCursor> & { blocked: Tally }> {
+  return async function purgeExpiredFiles(
+    props: PurgeFilesProps,
+  ): Promise<BatchResult<RowCursor> & { blocked: Tally }> {
     const context = Context.current();
     const before = new Date(props.before);
-    const candidates = await findPurgeCandidates(deps.db, { kind: props.kind, before, after: props.after, limit: props.limit });
+    const candidates = await findPurgeCandidates(deps.db, {
+      kind: props.kind,
+      before,
+      after: props.after,
+      limit: props.limit,
+    });
     const purged: { name: string; bytes: number }[] = [];
     const blocked: { name: string; bytes: number }[] = [];
     for (const file of candidates) {
       context.heartbeat(file.id);
-      const outcome = props.dryRun ? "deleted" : await purgeFile(deps.db, deps.storage, { kind: props.kind, before, fileId: file.id });
+      const outcome = props.dryRun
+        ? "deleted"
+        : await purgeFile(deps.db, deps.storage, { kind: props.kind, before, fileId: file.id });
       if (outcome === "deleted") purged.push({ name: file.id, bytes: file.sizeBytes });
       if (outcome === "counter_drift") blocked.push({ name: file.id, bytes: file.sizeBytes });
     }
@@ -42,7 +56,11 @@ export function purgeExpiredFilesActivity(deps: ActivityDeps) {
       deps.metrics.housekeeping.filesPurged.inc({ reason: props.kind }, purged.length);
       log.info("expired files purged", { kind: props.kind, count: purged.length });
     }
-    if (blocked.length) log.warn("files kept until their owners' used_bytes is reconciled", { kind: props.kind, fileIds: blocked.map((b) => b.name) });
+    if (blocked.length)
+      log.warn("files kept until their owners' used_bytes is reconciled", {
+        kind: props.kind,
+        fileIds: blocked.map((b) => b.name),
+      });
     const last = candidates[candidates.length - 1];
     return {
       tally: tallyOf(purged),

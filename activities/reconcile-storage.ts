@@ -1,5 +1,10 @@
 import { Context, log } from "@temporalio/activity";
-import { type KeyedRow, findRowsInKeyRange, listUserIds, reconcileUsedBytes } from "../db/commands/housekeeping/reconcile";
+import {
+  type KeyedRow,
+  findRowsInKeyRange,
+  listUserIds,
+  reconcileUsedBytes,
+} from "../db/commands/housekeeping/reconcile";
 import {
   OBJECT_AREAS,
   type ObjectArea,
@@ -134,9 +139,12 @@ export function reconcileStorageActivity(deps: ActivityDeps) {
       return !row || !keeps[props.area](row);
     });
     const deletable = orphans.filter((object) => object.lastModified < props.orphanBefore);
-    if (!props.dryRun) await forEachLimited(deletable, DELETE_CONCURRENCY, (object) => deps.storage.deleteObject(object.key));
+    if (!props.dryRun)
+      await forEachLimited(deletable, DELETE_CONCURRENCY, (object) => deps.storage.deleteObject(object.key));
     // A row changed after the listing began may have got its object since: not counted.
-    const missing = rows.filter((row) => needsObject[props.area](row) && !listed.has(row.key) && row.updatedAt < listedAt);
+    const missing = rows.filter(
+      (row) => needsObject[props.area](row) && !listed.has(row.key) && row.updatedAt < listedAt,
+    );
 
     const asItems = (list: ListedObject[]) => list.map((object) => ({ name: object.key, bytes: object.sizeBytes }));
     return {
@@ -161,14 +169,17 @@ export function reconcileStorageActivity(deps: ActivityDeps) {
     findings.orphanKeys.push(...sweep.orphans.sample.slice(0, Math.max(0, SAMPLE_SIZE - findings.orphanKeys.length)));
     findings.missingObjects += sweep.missing.count;
     findings.missingBytes += sweep.missing.bytes;
-    findings.missingFileIds.push(...sweep.missing.sample.slice(0, Math.max(0, SAMPLE_SIZE - findings.missingFileIds.length)));
+    findings.missingFileIds.push(
+      ...sweep.missing.sample.slice(0, Math.max(0, SAMPLE_SIZE - findings.missingFileIds.length)),
+    );
   }
 
   async function settleUser(cursor: ReconcileCursor, dryRun: boolean, report: ReconcileReport): Promise<void> {
     const { userId, findings } = cursor;
     const check = await reconcileUsedBytes(deps.db, { userId, dryRun, findings });
     report.usersChecked += 1;
-    if (check && check.drift !== 0) addTally(report.usersCorrected, { count: 1, bytes: Math.abs(check.drift), sample: [userId] });
+    if (check && check.drift !== 0)
+      addTally(report.usersCorrected, { count: 1, bytes: Math.abs(check.drift), sample: [userId] });
     const worthSaying = (check && check.drift !== 0) || findings.orphanObjects > 0 || findings.missingObjects > 0;
     if (worthSaying) log.warn("storage reconciled", { userId, dryRun, ...check, ...findings });
     if (dryRun) return;

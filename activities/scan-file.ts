@@ -46,7 +46,8 @@ export function scanFileActivity(deps: ActivityDeps) {
     const file = await File.query(deps.db).findById(fileId);
     if (!file || file.status !== "processing") return { outcome: "settled" };
     const limit = deps.config.CLAMAV_MAX_BYTES;
-    if (file.sizeBytes > limit) return { outcome: "too_large", reason: `larger than the scanner's ${limit}-byte limit` };
+    if (file.sizeBytes > limit)
+      return { outcome: "too_large", reason: `larger than the scanner's ${limit}-byte limit` };
 
     const context = Context.current();
     const readTimeoutMs = deps.config.S3_READ_TIMEOUT_MS;
@@ -62,7 +63,10 @@ export function scanFileActivity(deps: ActivityDeps) {
       context.heartbeat({ scannedBytes });
     }, 1000);
     const stall = new AbortController();
-    const firstByte = setTimeout(() => stall.abort(new S3ReadStalledError(`S3 did not answer within ${readTimeoutMs} ms`)), readTimeoutMs);
+    const firstByte = setTimeout(
+      () => stall.abort(new S3ReadStalledError(`S3 did not answer within ${readTimeoutMs} ms`)),
+      readTimeoutMs,
+    );
     let body: Readable | undefined;
     try {
       ({ body } = await deps.storage

@@ -61,7 +61,9 @@ async function startStallingBed(env: Record<string, string>) {
 /** The attempt that finished the file's scan, and why the one before it failed. */
 async function lastScanAttempt(bed: FilesTestbed, fileId: string) {
   const history = await bed.deps.temporal.workflow.getHandle(fileLifecycleId(fileId)).fetchHistory();
-  const started = (history.events ?? []).find((event) => event.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!;
+  const started = (history.events ?? []).find(
+    (event) => event.activityTaskStartedEventAttributes,
+  )!.activityTaskStartedEventAttributes!;
   return {
     attempt: started.attempt,
     previousTimeout: decodeTimeoutType(started.lastFailure?.timeoutFailureInfo?.timeoutType),

@@ -27,7 +27,14 @@ export function abortStaleUploadsActivity(deps: ActivityDeps) {
       context.heartbeat(upload.id);
       const closed =
         props.dryRun ||
-        (await failUpload({ db: deps.db, storage: deps.storage, fileId: upload.id, reason: "stale", actorId: null, idleSince }));
+        (await failUpload({
+          db: deps.db,
+          storage: deps.storage,
+          fileId: upload.id,
+          reason: "stale",
+          actorId: null,
+          idleSince,
+        }));
       if (closed) aborted.push({ name: upload.id, bytes: upload.sizeBytes });
     }
     if (!props.dryRun && aborted.length) {

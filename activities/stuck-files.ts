@@ -39,11 +39,15 @@ export function restartStuckFilesActivity(deps: ActivityDeps) {
       context.heartbeat(fileId);
       if (!(await needsLifecycle(fileId))) return;
       const input = lifecycleInput(deps.config, fileId);
-      if (props.dryRun || (await startFileLifecycle(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, input))) started.push(fileId);
+      if (props.dryRun || (await startFileLifecycle(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, input)))
+        started.push(fileId);
     });
     if (!props.dryRun && started.length) {
       deps.metrics.housekeeping.lifecyclesRestarted.inc(started.length);
-      log.warn("FileLifecycle started for files left in processing", { count: started.length, fileIds: started.slice(0, 20) });
+      log.warn("FileLifecycle started for files left in processing", {
+        count: started.length,
+        fileIds: started.slice(0, 20),
+      });
     }
     const last = fileIds[fileIds.length - 1];
     return {

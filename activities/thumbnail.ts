@@ -14,11 +14,19 @@ const SIZE = 256;
 export function createThumbnailActivity(deps: ActivityDeps) {
   return async function createThumbnail(fileId: string): Promise<boolean> {
     const file = await File.query(deps.db).findById(fileId);
-    if (!file || file.status !== "ready" || !THUMBNAIL_MIME_TYPES.has(file.mimeType) || file.sizeBytes > MAX_SOURCE_BYTES) {
+    if (
+      !file ||
+      file.status !== "ready" ||
+      !THUMBNAIL_MIME_TYPES.has(file.mimeType) ||
+      file.sizeBytes > MAX_SOURCE_BYTES
+    ) {
       return false;
     }
     const { body } = await deps.storage.getObject(file.s3Key);
-    const resize = sharp({ animated: false }).rotate().resize(SIZE, SIZE, { fit: "inside", withoutEnlargement: true }).webp();
+    const resize = sharp({ animated: false })
+      .rotate()
+      .resize(SIZE, SIZE, { fit: "inside", withoutEnlargement: true })
+      .webp();
     const [, thumbnail] = await Promise.all([pipeline(body, resize), resize.toBuffer()]);
     const key = thumbnailKey(file);
     await deps.storage.putObject(key, thumbnail, "image/webp");

@@ -2,7 +2,10 @@ import http from "node:http";
 import type Koa from "koa";
 import type { Config } from "../lib/config";
 
-type TimeoutSettings = Pick<Config, "HTTP_HEADERS_TIMEOUT_SECONDS" | "HTTP_REQUEST_TIMEOUT_SECONDS" | "HTTP_KEEP_ALIVE_TIMEOUT_SECONDS">;
+type TimeoutSettings = Pick<
+  Config,
+  "HTTP_HEADERS_TIMEOUT_SECONDS" | "HTTP_REQUEST_TIMEOUT_SECONDS" | "HTTP_KEEP_ALIVE_TIMEOUT_SECONDS"
+>;
 
 /**
  * The API's HTTP server around a Koa app, with timeouts that free the sockets of clients which

@@ -8,7 +8,10 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../test/chromium";
 
 interface Document {
   openapi: string;
-  paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }> & { servers?: unknown }>;
+  paths: Record<
+    string,
+    Record<string, { operationId: string; responses: Record<string, unknown> }> & { servers?: unknown }
+  >;
 }
 
 describe("the OpenAPI document and the reference page", () => {
@@ -40,7 +43,8 @@ describe("the OpenAPI document and the reference page", () => {
     for (const middleware of app.middleware) {
       const router = (middleware as { router?: Router }).router;
       for (const layer of router?.stack ?? []) {
-        for (const method of layer.methods.filter((m) => m !== "HEAD")) routed.add(`${method} ${String(layer.path).replace(/:(\w+)/g, "{$1}")}`);
+        for (const method of layer.methods.filter((m) => m !== "HEAD"))
+          routed.add(`${method} ${String(layer.path).replace(/:(\w+)/g, "{$1}")}`);
       }
     }
     // Paths are relative to the API's mount point, but for those the document serves from the root.
@@ -58,12 +62,19 @@ describe("the OpenAPI document and the reference page", () => {
 
   it("declares for every operation a success answer and the SPEC error body for each error", () => {
     for (const [path, item] of Object.entries(document.paths)) {
-      for (const [method, op] of Object.entries(item as Record<string, { operationId: string; responses: Record<string, unknown> }>).filter(([key]) => key !== "servers")) {
+      for (const [method, op] of Object.entries(
+        item as Record<string, { operationId: string; responses: Record<string, unknown> }>,
+      ).filter(([key]) => key !== "servers")) {
         const statuses = Object.keys(op.responses).map(Number);
-        expect({ op: `${method} ${path}`, success: statuses.some((s) => s < 400) }).toEqual({ op: `${method} ${path}`, success: true });
+        expect({ op: `${method} ${path}`, success: statuses.some((s) => s < 400) }).toEqual({
+          op: `${method} ${path}`,
+          success: true,
+        });
         // An error answers the error body, unless the operation declares a body of its own for it (GET /health's 503).
         for (const status of statuses.filter((s) => s >= 400)) {
-          const { $ref } = (op.responses[status] as { content: Record<string, { schema: { $ref: string } }> }).content["application/json"].schema;
+          const { $ref } = (op.responses[status] as { content: Record<string, { schema: { $ref: string } }> }).content[
+            "application/json"
+          ].schema;
           expect([`${method} ${path} ${status}`, $ref]).toEqual([
             `${method} ${path} ${status}`,
             $ref.startsWith(`#/components/schemas/${op.operationId}`) ? $ref : "#/components/schemas/Error",

@@ -2,15 +2,14 @@ import { z, type ZodType } from "zod";
 import type { ErrorSpec, Operation } from "./route-table";
 
 /** The SPEC §6 error body every failure answers with. */
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string().meta({ description: "snake_case, stable: what clients branch on", example: "not_found" }),
-      message: z.string().meta({ description: "For people; may change" }),
-      details: z.unknown().optional().meta({ description: "What exactly was wrong, when there is more to say" }),
-    }),
-    requestId: z.string().meta({ description: "Also in the X-Request-Id header; quote it in bug reports" }),
-  });
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string().meta({ description: "snake_case, stable: what clients branch on", example: "not_found" }),
+    message: z.string().meta({ description: "For people; may change" }),
+    details: z.unknown().optional().meta({ description: "What exactly was wrong, when there is more to say" }),
+  }),
+  requestId: z.string().meta({ description: "Also in the X-Request-Id header; quote it in bug reports" }),
+});
 
 /** A JSON Schema without its `$schema` and `$id` keys (the document states the dialect once). */
 function bare(schema: Record<string, unknown>): Record<string, unknown> {
@@ -18,16 +17,36 @@ function bare(schema: Record<string, unknown>): Record<string, unknown> {
 }
 
 function schemaOf(schema: ZodType, io: "input" | "output"): Record<string, unknown> {
-  return bare(z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" }) as Record<string, unknown>);
+  return bare(
+    z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any", reused: "inline" }) as Record<
+      string,
+      unknown
+    >,
+  );
 }
 
 /** The errors an operation can answer: its own plus those its auth, rate limit and input add. */
 export function errorsOf(op: Operation): ErrorSpec[] {
   const errors: ErrorSpec[] = [];
-  if (op.input) errors.push([400, "validation_failed", "The request does not match the schema; details lists `path: message` per problem"]);
-  if (requestBodyOf(op)) errors.push([415, "unsupported_media_type", op.acceptsForm ? "A body that is neither JSON nor a form" : "A body that is not JSON"]);
-  if (op.auth !== "public") errors.push([401, "unauthorized", "No bearer token"], [401, "invalid_token", "The token is invalid, expired or its session ended"]);
-  if (op.auth === "admin") errors.push([404, "not_found", "Callers who are not admins get 404, as if the route did not exist"]);
+  if (op.input)
+    errors.push([
+      400,
+      "validation_failed",
+      "The request does not match the schema; details lists `path: message` per problem",
+    ]);
+  if (requestBodyOf(op))
+    errors.push([
+      415,
+      "unsupported_media_type",
+      op.acceptsForm ? "A body that is neither JSON nor a form" : "A body that is not JSON",
+    ]);
+  if (op.auth !== "public")
+    errors.push(
+      [401, "unauthorized", "No bearer token"],
+      [401, "invalid_token", "The token is invalid, expired or its session ended"],
+    );
+  if (op.auth === "admin")
+    errors.push([404, "not_found", "Callers who are not admins get 404, as if the route did not exist"]);
   if (op.rateLimit) errors.push([429, "rate_limited", `Over the ${op.rateLimit} rate limit; see Retry-After`]);
   return [...errors, ...(op.errors ?? [])];
 }
@@ -40,7 +59,10 @@ function parameters(op: Operation) {
   for (const location of ["params", "query"] as const) {
     const part = shape[location] as z.ZodObject | undefined;
     if (!part) continue;
-    const schema = schemaOf(part, "input") as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+    const schema = schemaOf(part, "input") as {
+      properties?: Record<string, Record<string, unknown>>;
+      required?: string[];
+    };
     for (const [name, property] of Object.entries(schema.properties ?? {})) {
       const { description, ...rest } = property;
       list.push({
@@ -71,12 +93,26 @@ function bodySchemas(operations: readonly Operation[], named: Record<string, Zod
     }
   }
   const schemas: Record<string, Record<string, unknown>> = {};
-  for (const [registry, io] of [[inputs, "input"], [outputs, "output"]] as const) {
-    const generated = z.toJSONSchema(registry, { target: "draft-2020-12", io, unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` });
+  for (const [registry, io] of [
+    [inputs, "input"],
+    [outputs, "output"],
+  ] as const) {
+    const generated = z.toJSONSchema(registry, {
+      target: "draft-2020-12",
+      io,
+      unrepresentable: "any",
+      uri: (id) => `#/components/schemas/${id}`,
+    });
     for (const [id, schema] of Object.entries(generated.schemas)) schemas[id] = bare(schema as Record<string, unknown>);
   }
-  const ref = (registry: typeof inputs, schema: ZodType) => ({ $ref: `#/components/schemas/${registry.get(schema)!.id}` });
-  return { schemas, requestRef: (schema: ZodType) => ref(inputs, schema), responseRef: (schema: ZodType) => ref(outputs, schema) };
+  const ref = (registry: typeof inputs, schema: ZodType) => ({
+    $ref: `#/components/schemas/${registry.get(schema)!.id}`,
+  });
+  return {
+    schemas,
+    requestRef: (schema: ZodType) => ref(inputs, schema),
+    responseRef: (schema: ZodType) => ref(outputs, schema),
+  };
 }
 
 const requestBodyOf = (op: Operation) => (op.input as z.ZodObject | undefined)?.shape?.body as ZodType | undefined;
@@ -86,7 +122,8 @@ type Bodies = ReturnType<typeof bodySchemas>;
 function requestBody(op: Operation, bodies: Bodies) {
   const body = requestBodyOf(op);
   if (!body) return undefined;
-  const examples = op.examples && Object.fromEntries(Object.entries(op.examples).map(([name, value]) => [name, { value }]));
+  const examples =
+    op.examples && Object.fromEntries(Object.entries(op.examples).map(([name, value]) => [name, { value }]));
   return {
     required: !body.safeParse(undefined).success,
     content: { "application/json": { schema: bodies.requestRef(body), ...(examples ? { examples } : {}) } },
@@ -101,7 +138,11 @@ function responses(op: Operation, bodies: Bodies) {
       : spec.mediaType
         ? { [spec.mediaType]: { schema: { type: "string", contentMediaType: spec.mediaType } } }
         : undefined;
-    const headers = spec.headers && Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: "string" } }]));
+    const headers =
+      spec.headers &&
+      Object.fromEntries(
+        Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: "string" } }]),
+      );
     out[status] = { description: spec.description, ...(headers ? { headers } : {}), ...(content ? { content } : {}) };
   }
   const byStatus = new Map<number, ErrorSpec[]>();
@@ -125,7 +166,11 @@ export interface DocumentInfo {
 const rootOf = (serverUrl: string) => (/^https?:\/\//.test(serverUrl) ? new URL(serverUrl).origin : "/");
 
 /** The OpenAPI 3.1 document of the route table; `named` are the schemas clients get under their own names. */
-export function openApiDocument(operations: readonly Operation[], info: DocumentInfo, named: Record<string, ZodType> = {}) {
+export function openApiDocument(
+  operations: readonly Operation[],
+  info: DocumentInfo,
+  named: Record<string, ZodType> = {},
+) {
   const bodies = bodySchemas(operations, named);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
@@ -158,7 +203,12 @@ export function openApiDocument(operations: readonly Operation[], info: Document
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "The accessToken of POST /auth/login or /auth/refresh" },
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "The accessToken of POST /auth/login or /auth/refresh",
+        },
       },
       schemas: bodies.schemas,
     },

@@ -105,7 +105,8 @@ function shapeResponse(op: Operation) {
     if (!spec.body || !isJson(ctx.body)) return;
     const plain: unknown = JSON.parse(JSON.stringify(ctx.body));
     const shaped = spec.body.safeParse(plain);
-    if (!shaped.success) throw new Error(`${op.operationId} ${ctx.status} does not match its schema: ${shaped.error.message}`);
+    if (!shaped.success)
+      throw new Error(`${op.operationId} ${ctx.status} does not match its schema: ${shaped.error.message}`);
     if (strict && canonical(shaped.data) !== canonical(plain)) {
       throw new Error(`${op.operationId} ${ctx.status} has fields its schema does not name: ${JSON.stringify(plain)}`);
     }
@@ -116,10 +117,17 @@ function shapeResponse(op: Operation) {
 /** JSON with object keys sorted: equal for equal values whatever order their keys came in. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 }
 
 function isJson(body: unknown): boolean {
-  return body !== null && typeof body === "object" && !Buffer.isBuffer(body) && typeof (body as { pipe?: unknown }).pipe !== "function";
+  return (
+    body !== null &&
+    typeof body === "object" &&
+    !Buffer.isBuffer(body) &&
+    typeof (body as { pipe?: unknown }).pipe !== "function"
+  );
 }

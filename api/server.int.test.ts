@@ -12,7 +12,11 @@ import { freePort } from "../test/worker-process";
 const root = path.resolve(__dirname, "..");
 
 /** Opens a connection, sends `data` and waits: resolves with what the server sent and how long until it closed. */
-function sendAndWait(port: number, data: string, giveUpMs: number): Promise<{ reply: string; closedAfterMs: number | null }> {
+function sendAndWait(
+  port: number,
+  data: string,
+  giveUpMs: number,
+): Promise<{ reply: string; closedAfterMs: number | null }> {
   return new Promise((resolve) => {
     const started = Date.now();
     let reply = "";
@@ -50,7 +54,14 @@ describe("the API server's connection timeouts (dist/api/server.js)", () => {
       },
       stdio: "ignore",
     });
-    await eventually(() => fetch(`http://127.0.0.1:${port}/no-such-route`).then(() => true, () => undefined), 30_000);
+    await eventually(
+      () =>
+        fetch(`http://127.0.0.1:${port}/no-such-route`).then(
+          () => true,
+          () => undefined,
+        ),
+      30_000,
+    );
   });
   afterAll(async () => {
     api.kill("SIGTERM");
@@ -64,14 +75,19 @@ describe("the API server's connection timeouts (dist/api/server.js)", () => {
   });
 
   it("answers 408 and closes a connection whose body does not arrive within the request timeout", async () => {
-    const head = "POST /auth/login HTTP/1.1\r\nHost: coffer\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    const head =
+      "POST /auth/login HTTP/1.1\r\nHost: coffer\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
     const { reply, closedAfterMs } = await sendAndWait(port, `${head}{"email":`, 8000);
     expect(closedAfterMs).not.toBeNull();
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   it("closes an idle keep-alive connection after HTTP_KEEP_ALIVE_TIMEOUT_SECONDS", async () => {
-    const { reply, closedAfterMs } = await sendAndWait(port, "GET /api/no-such-route HTTP/1.1\r\nHost: coffer\r\n\r\n", 8000);
+    const { reply, closedAfterMs } = await sendAndWait(
+      port,
+      "GET /api/no-such-route HTTP/1.1\r\nHost: coffer\r\n\r\n",
+      8000,
+    );
     expect(reply).toMatch(/^HTTP\/1\.1 404 /);
     expect(closedAfterMs).not.toBeNull();
     expect(closedAfterMs!).toBeLessThan(4000);
@@ -82,14 +98,18 @@ describe("the API server's connection timeouts (dist/api/server.js)", () => {
     const bytes = randomBytesOf(24 * 1024 * 1024);
     const { token } = await shareFile(bed.server.url, owner, await readyFile(bed.server.url, owner, "slow.bin", bytes));
     const received = await new Promise<Buffer>((resolve, reject) => {
-      const req = http.request(`http://127.0.0.1:${port}/api/s/${token}/download`, { method: "POST", agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        // Take the headers, then nothing for longer than the request timeout, then the rest.
-        setTimeout(() => res.on("data", (chunk: Buffer) => chunks.push(chunk)), 4000);
-        res.once("end", () => (res.complete ? resolve(Buffer.concat(chunks)) : reject(new Error("cut short"))));
-        res.once("error", reject);
-        res.once("close", () => res.complete || reject(new Error("cut short")));
-      });
+      const req = http.request(
+        `http://127.0.0.1:${port}/api/s/${token}/download`,
+        { method: "POST", agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          // Take the headers, then nothing for longer than the request timeout, then the rest.
+          setTimeout(() => res.on("data", (chunk: Buffer) => chunks.push(chunk)), 4000);
+          res.once("end", () => (res.complete ? resolve(Buffer.concat(chunks)) : reject(new Error("cut short"))));
+          res.once("error", reject);
+          res.once("close", () => res.complete || reject(new Error("cut short")));
+        },
+      );
       req.once("error", reject);
       req.end();
     });

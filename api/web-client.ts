@@ -30,7 +30,9 @@ async function fileAt(file: string): Promise<string | null> {
  */
 export function webClient(options: { distDir: string; apiPath: string; rootPaths: string[] }) {
   const root = path.resolve(options.distDir);
-  const isApi = (p: string) => (options.apiPath && (p === options.apiPath || p.startsWith(`${options.apiPath}/`))) || options.rootPaths.includes(p);
+  const isApi = (p: string) =>
+    (options.apiPath && (p === options.apiPath || p.startsWith(`${options.apiPath}/`))) ||
+    options.rootPaths.includes(p);
   return async (ctx: AppContext, next: Next) => {
     if ((ctx.method !== "GET" && ctx.method !== "HEAD") || isApi(ctx.path)) return next();
     let decoded: string;
@@ -40,10 +42,14 @@ export function webClient(options: { distDir: string; apiPath: string; rootPaths
       return next();
     }
     const wanted = path.join(root, path.normalize(decoded));
-    const file = (wanted.startsWith(root + path.sep) && (await fileAt(wanted))) || (await fileAt(path.join(root, "index.html")));
+    const file =
+      (wanted.startsWith(root + path.sep) && (await fileAt(wanted))) || (await fileAt(path.join(root, "index.html")));
     if (!file) return next();
     ctx.type = types[path.extname(file)] ?? "application/octet-stream";
-    ctx.set("Cache-Control", file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache");
+    ctx.set(
+      "Cache-Control",
+      file.includes(`${path.sep}assets${path.sep}`) ? "public, max-age=31536000, immutable" : "no-cache",
+    );
     ctx.body = createReadStream(file);
   };
 }

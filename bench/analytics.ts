@@ -89,10 +89,22 @@ async function main() {
 
   console.log("\nquery plans:");
   const plans: Record<string, [string, unknown[]]> = {
-    "analytics by type": ["SELECT type, count(*), sum(bytes) FROM upload_events WHERE at >= ? AND at < ? GROUP BY type", [range.from, range.to]],
-    "analytics by mime": ["SELECT mime_type, count(*) FROM upload_events WHERE type = 'initiated' AND at >= ? AND at < ? GROUP BY mime_type", [range.from, range.to]],
-    failures: ["SELECT reason, count(*) FROM upload_events WHERE type = 'failed' AND at >= ? AND at < ? GROUP BY reason", [range.from, range.to]],
-    "top users": ["SELECT user_id, count(*), sum(bytes) FROM upload_events WHERE type = 'completed' AND at >= ? AND at < ? GROUP BY user_id ORDER BY sum(bytes) DESC LIMIT 10", [range.from, range.to]],
+    "analytics by type": [
+      "SELECT type, count(*), sum(bytes) FROM upload_events WHERE at >= ? AND at < ? GROUP BY type",
+      [range.from, range.to],
+    ],
+    "analytics by mime": [
+      "SELECT mime_type, count(*) FROM upload_events WHERE type = 'initiated' AND at >= ? AND at < ? GROUP BY mime_type",
+      [range.from, range.to],
+    ],
+    failures: [
+      "SELECT reason, count(*) FROM upload_events WHERE type = 'failed' AND at >= ? AND at < ? GROUP BY reason",
+      [range.from, range.to],
+    ],
+    "top users": [
+      "SELECT user_id, count(*), sum(bytes) FROM upload_events WHERE type = 'completed' AND at >= ? AND at < ? GROUP BY user_id ORDER BY sum(bytes) DESC LIMIT 10",
+      [range.from, range.to],
+    ],
   };
   for (const [name, [sql, bindings]] of Object.entries(plans)) {
     const plan = await db.raw(`EXPLAIN ${sql}`, bindings as never[]);

@@ -94,7 +94,13 @@ export function benchBytes(size: number): Buffer {
   return bytes;
 }
 
-export function report(title: string, ours: { label: string; value: number }, baseline: { label: string; value: number }, unit: string, goal: string) {
+export function report(
+  title: string,
+  ours: { label: string; value: number },
+  baseline: { label: string; value: number },
+  unit: string,
+  goal: string,
+) {
   const ratio = ours.value / baseline.value;
   console.log(`\n${title}`);
   console.log(`  ours      ${ours.label}: ${ours.value.toFixed(1)} ${unit}`);

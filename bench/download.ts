@@ -13,7 +13,19 @@ import path from "node:path";
 import { closeDeps } from "../api/build-deps";
 import { createShare } from "../db/commands/shares/manage";
 import { File, User } from "../db/models";
-import { benchBytes, benchDeps, compare, createBenchUser, GiB, mbps, MiB, peakRssDuring, report, rssOf, withConcurrency } from "./common";
+import {
+  benchBytes,
+  benchDeps,
+  compare,
+  createBenchUser,
+  GiB,
+  mbps,
+  MiB,
+  peakRssDuring,
+  report,
+  rssOf,
+  withConcurrency,
+} from "./common";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
 const PART = 64 * MiB;
@@ -42,7 +54,10 @@ http.createServer((req, res) => {
 /** Resolves once `url` answers at all. */
 async function waitForHttp(url: string): Promise<void> {
   for (let tries = 0; ; tries++) {
-    const up = await fetch(url, { method: "HEAD" }).then(() => true, () => false);
+    const up = await fetch(url, { method: "HEAD" }).then(
+      () => true,
+      () => false,
+    );
     if (up) return;
     if (tries > 100) throw new Error(`${url} did not come up`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -69,15 +84,25 @@ async function main() {
   const uploadId = await storage.createMultipartUpload(key, "application/octet-stream");
   const bytes = benchBytes(SIZE);
   const numbers = Array.from({ length: Math.ceil(SIZE / PART) }, (_, i) => i + 1);
-  const parts = await withConcurrency(4, numbers.map((n) => async () => {
-    const body = bytes.subarray((n - 1) * PART, n * PART);
-    const url = await deps.urls.uploadPart(key, uploadId, n, body.length, 3600);
-    const res = await fetch(url, { method: "PUT", body });
-    return { partNumber: n, etag: res.headers.get("etag")! };
-  }));
+  const parts = await withConcurrency(
+    4,
+    numbers.map((n) => async () => {
+      const body = bytes.subarray((n - 1) * PART, n * PART);
+      const url = await deps.urls.uploadPart(key, uploadId, n, body.length, 3600);
+      const res = await fetch(url, { method: "PUT", body });
+      return { partNumber: n, etag: res.headers.get("etag")! };
+    }),
+  );
   await storage.completeMultipartUpload(key, uploadId, parts);
   // The bench is about serving: the file is entered as scanned and ready.
-  await File.query(db).insert({ id: fileId, ownerId: user.id, name: "bench-download.bin", sizeBytes: SIZE, s3Key: key, status: "ready" });
+  await File.query(db).insert({
+    id: fileId,
+    ownerId: user.id,
+    name: "bench-download.bin",
+    sizeBytes: SIZE,
+    s3Key: key,
+    status: "ready",
+  });
   const share = await createShare({ db, ownerId: user.id, fileId });
 
   const port = await freePort();
@@ -102,7 +127,8 @@ async function main() {
     if ((await drain(url)) !== SIZE) throw new Error("direct GET came back short");
   };
   const throughShare = async () => {
-    if ((await drain(`${apiBase}/s/${share.token}/download`, { method: "POST" })) !== SIZE) throw new Error("share download came back short");
+    if ((await drain(`${apiBase}/s/${share.token}/download`, { method: "POST" })) !== SIZE)
+      throw new Error("share download came back short");
   };
 
   // Warm-up: connections, argon2, JIT; then the idle RSS.
@@ -121,9 +147,23 @@ async function main() {
     },
   });
 
-  report("download throughput (best of 3)", { label: "share link through the API", value: mbps(SIZE, best.share) }, { label: "presigned GET from S3", value: mbps(SIZE, best.direct) }, "MiB/s", "≥ 0.9");
-  report("the API against the cheapest Node hop (best of 3)", { label: "share link through the API", value: mbps(SIZE, best.share) }, { label: "bare Node proxy of the presigned GET", value: mbps(SIZE, best.nodeProxy) }, "MiB/s", "for information");
-  console.log(`\nAPI RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while streaming ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: ≤ 64 MiB)`);
+  report(
+    "download throughput (best of 3)",
+    { label: "share link through the API", value: mbps(SIZE, best.share) },
+    { label: "presigned GET from S3", value: mbps(SIZE, best.direct) },
+    "MiB/s",
+    "≥ 0.9",
+  );
+  report(
+    "the API against the cheapest Node hop (best of 3)",
+    { label: "share link through the API", value: mbps(SIZE, best.share) },
+    { label: "bare Node proxy of the presigned GET", value: mbps(SIZE, best.nodeProxy) },
+    "MiB/s",
+    "for information",
+  );
+  console.log(
+    `\nAPI RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while streaming ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: ≤ 64 MiB)`,
+  );
 
   proxy.kill("SIGTERM");
   api.kill("SIGTERM");

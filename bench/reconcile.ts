@@ -18,7 +18,11 @@ import knex from "knex";
 import { closeDeps } from "../api/build-deps";
 import type { AppDeps } from "../api/deps";
 import { File, User } from "../db/models";
-import { NIGHTLY_MAINTENANCE_WORKFLOW, type NightlyMaintenanceReport, nightlyMaintenanceInput } from "../lib/housekeeping";
+import {
+  NIGHTLY_MAINTENANCE_WORKFLOW,
+  type NightlyMaintenanceReport,
+  nightlyMaintenanceInput,
+} from "../lib/housekeeping";
 import { benchDeps, createBenchUser, MiB, peakRssDuring, rssOf, timed, withConcurrency } from "./common";
 
 const SIZES = (process.env.BENCH_OBJECTS ?? "10000,100000").split(",").map(Number);
@@ -33,7 +37,9 @@ async function benchDatabaseUrl(): Promise<string> {
   server.pathname = "/postgres";
   const admin = knex({ client: "pg", connection: server.toString() });
   try {
-    const { rows } = await admin.raw<{ rows: unknown[] }>("SELECT 1 FROM pg_database WHERE datname = ?", [BENCH_DATABASE]);
+    const { rows } = await admin.raw<{ rows: unknown[] }>("SELECT 1 FROM pg_database WHERE datname = ?", [
+      BENCH_DATABASE,
+    ]);
     if (rows.length === 0) await admin.raw(`CREATE DATABASE ${BENCH_DATABASE}`);
   } finally {
     await admin.destroy();
@@ -50,16 +56,31 @@ async function seedUser(deps: AppDeps, count: number): Promise<User> {
   for (let done = 0; done < count; done += INSERT_CHUNK) {
     const rows = Array.from({ length: Math.min(INSERT_CHUNK, count - done) }, () => {
       const id = randomUUID();
-      return { id, ownerId: user.id, name: `${id}.txt`, sizeBytes: body.length, mimeType: "text/plain", s3Key: `${user.id}/${id}`, status: "ready" as const };
+      return {
+        id,
+        ownerId: user.id,
+        name: `${id}.txt`,
+        sizeBytes: body.length,
+        mimeType: "text/plain",
+        s3Key: `${user.id}/${id}`,
+        status: "ready" as const,
+      };
     });
-    await withConcurrency(PUT_CONCURRENCY, rows.map((row) => () => storage.putObject(row.s3Key, body, "text/plain")));
+    await withConcurrency(
+      PUT_CONCURRENCY,
+      rows.map((row) => () => storage.putObject(row.s3Key, body, "text/plain")),
+    );
     await db("files").insert(rows);
   }
   return user;
 }
 
 /** Deletes the user's rows, then lets a reconcile with no grace delete their objects as orphans. */
-async function removeUser(deps: AppDeps, user: User, run: (input: object) => Promise<NightlyMaintenanceReport>): Promise<void> {
+async function removeUser(
+  deps: AppDeps,
+  user: User,
+  run: (input: object) => Promise<NightlyMaintenanceReport>,
+): Promise<void> {
   await File.query(deps.db).where({ ownerId: user.id }).delete();
   await run({ orphanObjectMinAgeMs: 0 });
   await User.query(deps.db).deleteById(user.id);
@@ -93,7 +114,9 @@ async function main() {
   // Warm-up: the worker loads its bundle and connections.
   await run();
   const idleRss = rssOf(worker.pid!);
-  console.log(`bench reconcile: batches of ${config.HOUSEKEEPING_BATCH_SIZE}; worker idle RSS ${(idleRss / MiB).toFixed(1)} MiB`);
+  console.log(
+    `bench reconcile: batches of ${config.HOUSEKEEPING_BATCH_SIZE}; worker idle RSS ${(idleRss / MiB).toFixed(1)} MiB`,
+  );
 
   const results: { size: number; seconds: number; listSeconds: number; peakRss: number }[] = [];
   for (const size of SIZES) {
@@ -106,9 +129,12 @@ async function main() {
     let listSeconds = Infinity;
     for (let round = 0; round < 2; round++) {
       let listed = 0;
-      listSeconds = Math.min(listSeconds, await timed(async () => {
-        for await (const object of deps.storage.listObjects(`${user.id}/`)) if (object.key) listed += 1;
-      }));
+      listSeconds = Math.min(
+        listSeconds,
+        await timed(async () => {
+          for await (const object of deps.storage.listObjects(`${user.id}/`)) if (object.key) listed += 1;
+        }),
+      );
       if (listed !== size) throw new Error(`listed ${listed} of ${size} objects`);
     }
     let report: NightlyMaintenanceReport | undefined;
@@ -120,8 +146,14 @@ async function main() {
     });
     const corrected = (await User.query(deps.db).findById(user.id))!.usedBytes;
     const expected = size * Buffer.byteLength("coffer reconcile bench object\n");
-    if (corrected !== expected || report!.reconcile.orphanObjects.count !== 0 || report!.reconcile.missingObjects.count !== 0) {
-      throw new Error(`reconcile of ${size} objects wrong: used_bytes ${corrected} (want ${expected}), ${JSON.stringify(report!.reconcile)}`);
+    if (
+      corrected !== expected ||
+      report!.reconcile.orphanObjects.count !== 0 ||
+      report!.reconcile.missingObjects.count !== 0
+    ) {
+      throw new Error(
+        `reconcile of ${size} objects wrong: used_bytes ${corrected} (want ${expected}), ${JSON.stringify(report!.reconcile)}`,
+      );
     }
     console.log(
       `  ${size} objects reconciled in ${seconds.toFixed(2)} s (${(size / seconds).toFixed(0)} objects/s; bare listing ${listSeconds.toFixed(2)} s), peak RSS ${(peakRss / MiB).toFixed(1)} MiB`,
@@ -134,11 +166,19 @@ async function main() {
     const [small, large] = results;
     const scale = large.size / small.size;
     console.log(`\nreconcile time, ${large.size} vs ${small.size} objects`);
-    console.log(`  ours      ${(large.seconds / small.seconds).toFixed(2)}   (linear: ${scale.toFixed(1)}; goal ≤ ${(scale * 1.1).toFixed(1)})`);
-    console.log(`  baseline  ${(large.listSeconds / small.listSeconds).toFixed(2)}   (bare listing of the same prefixes)`);
-    console.log(`  ours / baseline scaling ${(large.seconds / small.seconds / (large.listSeconds / small.listSeconds)).toFixed(3)}`);
+    console.log(
+      `  ours      ${(large.seconds / small.seconds).toFixed(2)}   (linear: ${scale.toFixed(1)}; goal ≤ ${(scale * 1.1).toFixed(1)})`,
+    );
+    console.log(
+      `  baseline  ${(large.listSeconds / small.listSeconds).toFixed(2)}   (bare listing of the same prefixes)`,
+    );
+    console.log(
+      `  ours / baseline scaling ${(large.seconds / small.seconds / (large.listSeconds / small.listSeconds)).toFixed(3)}`,
+    );
     console.log(`worker peak RSS, ${large.size} vs ${small.size} objects (idle ${(idleRss / MiB).toFixed(1)} MiB)`);
-    console.log(`  ${(large.peakRss / MiB).toFixed(1)} MiB vs ${(small.peakRss / MiB).toFixed(1)} MiB: ratio ${(large.peakRss / small.peakRss).toFixed(3)}`);
+    console.log(
+      `  ${(large.peakRss / MiB).toFixed(1)} MiB vs ${(small.peakRss / MiB).toFixed(1)} MiB: ratio ${(large.peakRss / small.peakRss).toFixed(3)}`,
+    );
     const growth = (Math.max(large.peakRss, small.peakRss) - idleRss) / MiB;
     console.log(`  largest growth over idle ${growth.toFixed(1)} MiB (goal: flat, ≤ 32 MiB)`);
   }

@@ -11,7 +11,19 @@ import { closeDeps } from "../api/build-deps";
 import { File, User } from "../db/models";
 import { ClamdClient } from "../lib/clamd";
 import { fileLifecycleId, startFileLifecycle } from "../lib/file-lifecycle";
-import { benchBytes, benchDeps, compare, createBenchUser, GiB, mbps, MiB, peakRssDuring, report, rssOf, withConcurrency } from "./common";
+import {
+  benchBytes,
+  benchDeps,
+  compare,
+  createBenchUser,
+  GiB,
+  mbps,
+  MiB,
+  peakRssDuring,
+  report,
+  rssOf,
+  withConcurrency,
+} from "./common";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
 const PART = 64 * MiB;
@@ -27,16 +39,26 @@ async function main() {
   const uploadId = await storage.createMultipartUpload(master, "application/octet-stream");
   const bytes = benchBytes(SIZE);
   const numbers = Array.from({ length: Math.ceil(SIZE / PART) }, (_, i) => i + 1);
-  const parts = await withConcurrency(4, numbers.map((n) => async () => {
-    const body = bytes.subarray((n - 1) * PART, n * PART);
-    const url = await deps.urls.uploadPart(master, uploadId, n, body.length, 3600);
-    const res = await fetch(url, { method: "PUT", body });
-    return { partNumber: n, etag: res.headers.get("etag")! };
-  }));
+  const parts = await withConcurrency(
+    4,
+    numbers.map((n) => async () => {
+      const body = bytes.subarray((n - 1) * PART, n * PART);
+      const url = await deps.urls.uploadPart(master, uploadId, n, body.length, 3600);
+      const res = await fetch(url, { method: "PUT", body });
+      return { partNumber: n, etag: res.headers.get("etag")! };
+    }),
+  );
   await storage.completeMultipartUpload(master, uploadId, parts);
 
   const worker: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, "..", "worker", "main.js")], {
-    env: { ...process.env, SCHEDULES_ENABLED: "false", TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_PORT: "19464", WORKER_SDK_METRICS_PORT: "19465", LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? "warn" },
+    env: {
+      ...process.env,
+      SCHEDULES_ENABLED: "false",
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKER_METRICS_PORT: "19464",
+      WORKER_SDK_METRICS_PORT: "19465",
+      LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? "warn",
+    },
     stdio: "inherit",
   });
 
@@ -44,14 +66,27 @@ async function main() {
   const newFile = async (sizeBytes: number, source: string) => {
     const id = randomUUID();
     await storage.copyObject(source, `${user.id}/${id}`);
-    await File.query(db).insert({ id, ownerId: user.id, name: `${id}.bin`, sizeBytes, s3Key: `${user.id}/${id}`, status: "processing" });
-    await User.query(db).patch({ usedBytes: db.raw("used_bytes + ?", [sizeBytes]) as unknown as number }).findById(user.id);
+    await File.query(db).insert({
+      id,
+      ownerId: user.id,
+      name: `${id}.bin`,
+      sizeBytes,
+      s3Key: `${user.id}/${id}`,
+      status: "processing",
+    });
+    await User.query(db)
+      .patch({ usedBytes: db.raw("used_bytes + ?", [sizeBytes]) as unknown as number })
+      .findById(user.id);
     return id;
   };
   const lifecycle = async (fileId: string) => {
     const input = {
       fileId,
-      scan: { initialRetryIntervalMs: config.SCAN_RETRY_INITIAL_MS, maxRetryIntervalMs: config.SCAN_RETRY_MAX_MS, heartbeatTimeoutMs: config.SCAN_HEARTBEAT_TIMEOUT_MS },
+      scan: {
+        initialRetryIntervalMs: config.SCAN_RETRY_INITIAL_MS,
+        maxRetryIntervalMs: config.SCAN_RETRY_MAX_MS,
+        heartbeatTimeoutMs: config.SCAN_HEARTBEAT_TIMEOUT_MS,
+      },
     };
     await startFileLifecycle(temporal, taskQueue, input);
     const outcome = await temporal.workflow.getHandle(fileLifecycleId(fileId)).result();
@@ -71,7 +106,12 @@ async function main() {
   };
   let bestActivitySeconds = Infinity;
 
-  const clamd = new ClamdClient({ host: config.CLAMAV_HOST, port: config.CLAMAV_PORT, timeoutMs: 60_000, maxStreamBytes: config.CLAMAV_MAX_BYTES });
+  const clamd = new ClamdClient({
+    host: config.CLAMAV_HOST,
+    port: config.CLAMAV_PORT,
+    timeoutMs: 60_000,
+    maxStreamBytes: config.CLAMAV_MAX_BYTES,
+  });
   let peakRss = idleRss;
   const pending: string[] = [];
   for (let i = 0; i < 3; i++) pending.push(await newFile(SIZE, master));
@@ -90,9 +130,23 @@ async function main() {
     },
   });
 
-  report("scan throughput (best of 3)", { label: "scan activity (S3 → clamd + SHA-256)", value: mbps(SIZE, bestActivitySeconds) }, { label: "raw INSTREAM", value: mbps(SIZE, best.raw) }, "MiB/s", "≥ 0.9");
-  report("end to end (best of 3)", { label: "FileLifecycle start → ready", value: mbps(SIZE, best.ours) }, { label: "raw INSTREAM", value: mbps(SIZE, best.raw) }, "MiB/s", "for information");
-  console.log(`\nworker RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while scanning ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: ≤ 64 MiB)`);
+  report(
+    "scan throughput (best of 3)",
+    { label: "scan activity (S3 → clamd + SHA-256)", value: mbps(SIZE, bestActivitySeconds) },
+    { label: "raw INSTREAM", value: mbps(SIZE, best.raw) },
+    "MiB/s",
+    "≥ 0.9",
+  );
+  report(
+    "end to end (best of 3)",
+    { label: "FileLifecycle start → ready", value: mbps(SIZE, best.ours) },
+    { label: "raw INSTREAM", value: mbps(SIZE, best.raw) },
+    "MiB/s",
+    "for information",
+  );
+  console.log(
+    `\nworker RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while scanning ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: ≤ 64 MiB)`,
+  );
 
   worker.kill("SIGTERM");
   await new Promise((resolve) => worker.once("exit", resolve));

@@ -21,7 +21,14 @@ async function main() {
   const { db, temporal, config } = deps;
   const user = await createBenchUser(db, GiB);
   const fileId = randomUUID();
-  await File.query(db).insert({ id: fileId, ownerId: user.id, name: "shared.bin", sizeBytes: 1, s3Key: `${user.id}/${fileId}`, status: "ready" });
+  await File.query(db).insert({
+    id: fileId,
+    ownerId: user.id,
+    name: "shared.bin",
+    sizeBytes: 1,
+    s3Key: `${user.id}/${fileId}`,
+    status: "ready",
+  });
 
   const worker: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, "..", "worker", "main.js")], {
     env: {
@@ -45,7 +52,9 @@ async function main() {
   await cleanup();
   const idleRss = rssOf(worker.pid!);
   let peakRss = idleRss;
-  console.log(`bench share-cleanup: batches of ${config.SHARE_CLEANUP_BATCH_SIZE}; worker idle RSS ${(idleRss / MiB).toFixed(1)} MiB`);
+  console.log(
+    `bench share-cleanup: batches of ${config.SHARE_CLEANUP_BATCH_SIZE}; worker idle RSS ${(idleRss / MiB).toFixed(1)} MiB`,
+  );
 
   const times: Record<number, number> = {};
   for (const size of SIZES) {
@@ -65,14 +74,20 @@ async function main() {
     });
     if (!result || result.expired < size) throw new Error(`deleted ${result?.expired} of ${size}`);
     times[size] = seconds;
-    console.log(`  ${size} expired shares (inserted in ${insertSeconds.toFixed(1)} s): deleted in ${seconds.toFixed(1)} s, ${Math.round(result.expired / seconds)} rows/s`);
+    console.log(
+      `  ${size} expired shares (inserted in ${insertSeconds.toFixed(1)} s): deleted in ${seconds.toFixed(1)} s, ${Math.round(result.expired / seconds)} rows/s`,
+    );
   }
 
   const [small, large] = SIZES;
   if (large !== undefined) {
-    console.log(`\ntime ratio ${large} / ${small}: ${(times[large] / times[small]).toFixed(2)} for ${large / small}× the rows (goal: ≤ ${(large / small) * 1.1})`);
+    console.log(
+      `\ntime ratio ${large} / ${small}: ${(times[large] / times[small]).toFixed(2)} for ${large / small}× the rows (goal: ≤ ${(large / small) * 1.1})`,
+    );
   }
-  console.log(`worker RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while deleting ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: flat)`);
+  console.log(
+    `worker RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while deleting ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: flat)`,
+  );
 
   worker.kill("SIGTERM");
   await new Promise((resolve) => worker.once("exit", resolve));

@@ -42,11 +42,30 @@ async function main() {
   const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
 
   const ours = async () => {
-    const init = await (await fetch(`${api}/files/uploads`, { method: "POST", headers, body: JSON.stringify({ name: `bench-${randomUUID()}.bin`, sizeBytes: SIZE }) })).json() as { file: { id: string } };
+    const init = (await (
+      await fetch(`${api}/files/uploads`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ name: `bench-${randomUUID()}.bin`, sizeBytes: SIZE }),
+      })
+    ).json()) as { file: { id: string } };
     const fileId = init.file.id as string;
-    const signed = await (await fetch(`${api}/files/${fileId}/parts`, { method: "POST", headers, body: JSON.stringify({ partNumbers: numbers }) })).json() as { parts: { partNumber: number; url: string }[] };
-    const parts = await withConcurrency(CONCURRENCY, signed.parts.map((p) => () => put(p.url, p.partNumber)));
-    const complete = await fetch(`${api}/files/${fileId}/complete`, { method: "POST", headers, body: JSON.stringify({ parts }) });
+    const signed = (await (
+      await fetch(`${api}/files/${fileId}/parts`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ partNumbers: numbers }),
+      })
+    ).json()) as { parts: { partNumber: number; url: string }[] };
+    const parts = await withConcurrency(
+      CONCURRENCY,
+      signed.parts.map((p) => () => put(p.url, p.partNumber)),
+    );
+    const complete = await fetch(`${api}/files/${fileId}/complete`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ parts }),
+    });
     if (complete.status !== 202) throw new Error(`complete: ${complete.status} ${await complete.text()}`);
     await fetch(`${api}/files/${fileId}?permanent=true`, { method: "DELETE", headers });
   };
@@ -55,7 +74,10 @@ async function main() {
     const key = `bench/raw-${randomUUID()}`;
     const uploadId = await deps.storage.createMultipartUpload(key, "application/octet-stream");
     const urls = await Promise.all(numbers.map((n) => deps.urls.uploadPart(key, uploadId, n, partOf(n).length, 3600)));
-    const parts = await withConcurrency(CONCURRENCY, numbers.map((n) => () => put(urls[n - 1], n)));
+    const parts = await withConcurrency(
+      CONCURRENCY,
+      numbers.map((n) => () => put(urls[n - 1], n)),
+    );
     await deps.storage.completeMultipartUpload(key, uploadId, parts);
     await deps.storage.deleteObject(key);
   };

@@ -21,7 +21,13 @@ import { benchBytes, benchDeps, createBenchUser, GiB, mbps, MiB, report, timed, 
 const SIZE = Number(process.env.BENCH_BYTES ?? 512 * MiB);
 const PART = 8 * MiB;
 const CONCURRENCY = 4;
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Gzipped size of the JavaScript and CSS the first page loads (index.html's own assets, not the lazy pages). */
 function firstPageBytes(dist: string): number {
@@ -31,7 +37,11 @@ function firstPageBytes(dist: string): number {
 }
 
 async function main() {
-  const deps = await benchDeps({ UPLOAD_PART_BYTES: String(PART), PUBLIC_MAX_BYTES: String(2 * GiB), RATE_LIMIT_UPLOAD_PER_MINUTE: "10000" });
+  const deps = await benchDeps({
+    UPLOAD_PART_BYTES: String(PART),
+    PUBLIC_MAX_BYTES: String(2 * GiB),
+    RATE_LIMIT_UPLOAD_PER_MINUTE: "10000",
+  });
   const server = createApp(deps).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,10 +51,15 @@ async function main() {
   const numbers = Array.from({ length: Math.ceil(SIZE / PART) }, (_, i) => i + 1);
   const partOf = (n: number) => bytes.subarray((n - 1) * PART, n * PART);
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
   const context = await browser.newContext();
   const { refreshToken } = await startSession({ db: deps.db, userId: user.id, ttlSeconds: 3600 });
-  await context.addCookies([{ name: "coffer_refresh", value: refreshToken, url: `${origin}${apiPath}/auth/refresh`, httpOnly: true }]);
+  await context.addCookies([
+    { name: "coffer_refresh", value: refreshToken, url: `${origin}${apiPath}/auth/refresh`, httpOnly: true },
+  ]);
   const page = await context.newPage();
   await page.goto(`${origin}/`);
   await page.getByRole("navigation", { name: "Main" }).waitFor();
@@ -58,7 +73,9 @@ async function main() {
       window.benchFile = new File([data], ${JSON.stringify(name)});
     })()`);
     const seconds = await timed(async () => {
-      await page.evaluate(`window.dispatchEvent(new CustomEvent("coffer:upload-files", { detail: { files: [window.benchFile], folderId: null } }))`);
+      await page.evaluate(
+        `window.dispatchEvent(new CustomEvent("coffer:upload-files", { detail: { files: [window.benchFile], folderId: null } }))`,
+      );
       for (;;) {
         const row = await File.query(deps.db).findOne({ ownerId: user.id, name });
         if (row && row.status !== "uploading") break;
@@ -73,12 +90,17 @@ async function main() {
     timed(async () => {
       const key = `bench/raw-${randomUUID()}`;
       const uploadId = await deps.storage.createMultipartUpload(key, "application/octet-stream");
-      const urls = await Promise.all(numbers.map((n) => deps.urls.uploadPart(key, uploadId, n, partOf(n).length, 3600)));
-      const parts = await withConcurrency(CONCURRENCY, numbers.map((n) => async () => {
-        const res = await fetch(urls[n - 1], { method: "PUT", body: partOf(n) });
-        if (res.status !== 200) throw new Error(`PUT part ${n}: ${res.status}`);
-        return { partNumber: n, etag: res.headers.get("etag")! };
-      }));
+      const urls = await Promise.all(
+        numbers.map((n) => deps.urls.uploadPart(key, uploadId, n, partOf(n).length, 3600)),
+      );
+      const parts = await withConcurrency(
+        CONCURRENCY,
+        numbers.map((n) => async () => {
+          const res = await fetch(urls[n - 1], { method: "PUT", body: partOf(n) });
+          if (res.status !== 200) throw new Error(`PUT part ${n}: ${res.status}`);
+          return { partNumber: n, etag: res.headers.get("etag")! };
+        }),
+      );
       await deps.storage.completeMultipartUpload(key, uploadId, parts);
       await deps.storage.deleteObject(key);
     });
@@ -89,11 +111,19 @@ async function main() {
     best.raw = Math.min(best.raw, await raw());
     best.web = Math.min(best.web, await web());
   }
-  report("upload throughput (best of 3)", { label: "web engine in Chromium", value: mbps(SIZE, best.web) }, { label: "S3 multipart from Node", value: mbps(SIZE, best.raw) }, "MiB/s", "≥ 0.8");
+  report(
+    "upload throughput (best of 3)",
+    { label: "web engine in Chromium", value: mbps(SIZE, best.web) },
+    { label: "S3 multipart from Node", value: mbps(SIZE, best.raw) },
+    "MiB/s",
+    "≥ 0.8",
+  );
 
   const dist = path.resolve(deps.config.WEB_DIST_DIR);
   const total = readdirSync(path.join(dist, "assets")).filter((f) => f.endsWith(".js") || f.endsWith(".css")).length;
-  console.log(`\nfirst page: ${(firstPageBytes(dist) / 1024).toFixed(1)} KB gzip of JS and CSS (goal: ≤ 300 KB); ${total} assets in all`);
+  console.log(
+    `\nfirst page: ${(firstPageBytes(dist) / 1024).toFixed(1)} KB gzip of JS and CSS (goal: ≤ 300 KB); ${total} assets in all`,
+  );
 
   await browser.close();
   await User.query(deps.db).deleteById(user.id);

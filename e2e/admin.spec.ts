@@ -1,11 +1,25 @@
 import type { Page } from "@playwright/test";
-import { adminAccount, apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi, screenshotPath } from "./fixtures";
+import {
+  adminAccount,
+  apiCall,
+  expect,
+  expectAccessible,
+  newAccount,
+  signIn,
+  test,
+  tokenOf,
+  uploadThroughApi,
+  screenshotPath,
+} from "./fixtures";
 
 const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 768;
 const GiB = 1024 ** 3;
 
 /** The EICAR test file (as test/samples.ts builds it), split so no scanner flags this repository. */
-const eicar = Buffer.from(["X5O!P%@AP[4\\PZX54(P^)7CC)7}$", "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"].join(""), "latin1");
+const eicar = Buffer.from(
+  ["X5O!P%@AP[4\\PZX54(P^)7CC)7}$", "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"].join(""),
+  "latin1",
+);
 
 interface Analytics {
   totalUploads: number;
@@ -27,13 +41,19 @@ test("an admin sees the analytics, queue and health, changes a quota and preview
   await uploadThroughApi(token, "notes.txt", Buffer.from("admin analytics e2e\n".repeat(100)));
   const infectedId = await uploadThroughApi(token, "eicar.com", eicar, { until: ["quarantined"] });
   // An upload given up on: a failure by reason "aborted".
-  const open = await apiCall<{ file: { id: string } }>("POST", "/files/uploads", { name: "abandoned.bin", sizeBytes: 10 }, token);
+  const open = await apiCall<{ file: { id: string } }>(
+    "POST",
+    "/files/uploads",
+    { name: "abandoned.bin", sizeBytes: 10 },
+    token,
+  );
   await apiCall("DELETE", `/files/${open.file.id}/upload`, undefined, token);
   const adminToken = await tokenOf(adminAccount);
 
   // Other tests upload at the same time, and these counts only grow: what the page shows lies between
   // the API's figures just before it loaded and just after.
-  const totals = () => apiCall<Analytics>("GET", `/admin/analytics/uploads?from=${last30Days()}`, undefined, adminToken);
+  const totals = () =>
+    apiCall<Analytics>("GET", `/admin/analytics/uploads?from=${last30Days()}`, undefined, adminToken);
   const before = await totals();
   expect(before.virusScans.infected).toBeGreaterThanOrEqual(1);
   await signIn(page, adminAccount, "/admin");
@@ -45,7 +65,11 @@ test("an admin sees the analytics, queue and health, changes a quota and preview
     await expect(value).toBeVisible();
     return Number((await value.innerText()).replace(/,/g, ""));
   };
-  const shown = { uploads: await figure("Uploads"), failed: await figure("Failed"), infected: await figure("Threats found") };
+  const shown = {
+    uploads: await figure("Uploads"),
+    failed: await figure("Failed"),
+    infected: await figure("Threats found"),
+  };
   const after = await totals();
   expect(shown.uploads).toBeGreaterThanOrEqual(before.totalUploads);
   expect(shown.uploads).toBeLessThanOrEqual(after.totalUploads);
@@ -72,7 +96,8 @@ test("an admin sees the analytics, queue and health, changes a quota and preview
 
   // Queue and health.
   const queue = page.getByRole("region", { name: "Queue" });
-  for (const label of ["Uploading", "Scanning", "Processing"]) await expect(queue.getByRole("group", { name: label })).toContainText(/\d/);
+  for (const label of ["Uploading", "Scanning", "Processing"])
+    await expect(queue.getByRole("group", { name: label })).toContainText(/\d/);
   const health = page.getByRole("region", { name: "Health" });
   await expect(health.getByRole("list", { name: "Checks" }).getByRole("listitem")).toHaveCount(5);
   await expect(health.getByRole("listitem").filter({ hasText: "PostgreSQL" })).toContainText("up");
@@ -106,7 +131,8 @@ test("an admin sees the analytics, queue and health, changes a quota and preview
   const cleanup = page.getByRole("region", { name: "Cleanup" });
   await cleanup.getByRole("button", { name: "Preview cleanup" }).click();
   await expect(cleanup.getByText("A cleanup now would do this")).toBeVisible({ timeout: 60_000 });
-  for (const label of ["Stale uploads", "Orphan multipart uploads", "Restarted lifecycles"]) await expect(cleanup.getByRole("group", { name: label })).toContainText(/\d/);
+  for (const label of ["Stale uploads", "Orphan multipart uploads", "Restarted lifecycles"])
+    await expect(cleanup.getByRole("group", { name: label })).toContainText(/\d/);
   await cleanup.getByRole("button", { name: "Run cleanup" }).click();
   const confirm = page.getByRole("dialog", { name: "Run cleanup now?" });
   await expect(confirm).toBeVisible();

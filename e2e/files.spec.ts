@@ -1,6 +1,16 @@
 import { randomBytes } from "node:crypto";
 import type { Locator, Page } from "@playwright/test";
-import { apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi, screenshotPath } from "./fixtures";
+import {
+  apiCall,
+  expect,
+  expectAccessible,
+  newAccount,
+  signIn,
+  test,
+  tokenOf,
+  uploadThroughApi,
+  screenshotPath,
+} from "./fixtures";
 
 const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 768;
 const bytesOf = (size: number) => Buffer.from(randomBytes(size).toString("base64").slice(0, size));
@@ -18,7 +28,9 @@ async function drag(source: Locator, target: Locator) {
   await source.dragTo(target);
 }
 
-test("folders and files: create, rename, move by dialog and by drag and drop, trash and restore, search", async ({ page }) => {
+test("folders and files: create, rename, move by dialog and by drag and drop, trash and restore, search", async ({
+  page,
+}) => {
   test.setTimeout(180_000); // one long flow on a busy machine
   const account = await newAccount();
   const token = await tokenOf(account);
@@ -55,7 +67,10 @@ test("folders and files: create, rename, move by dialog and by drag and drop, tr
   await expect(row(page, "summary.txt")).toBeVisible();
 
   // Drag and drop: onto the "My files" breadcrumb, then onto the folder's row
-  await drag(row(page, "summary.txt"), page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "My files" }));
+  await drag(
+    row(page, "summary.txt"),
+    page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "My files" }),
+  );
   await expect(row(page, "summary.txt")).toHaveCount(0);
   await page.getByRole("navigation", { name: "Breadcrumbs" }).getByRole("link", { name: "My files" }).click();
   await expect(row(page, "summary.txt")).toBeVisible();
@@ -100,18 +115,30 @@ test("folders and files: create, rename, move by dialog and by drag and drop, tr
   }
 
   // An upload still open shows its badge in the screenshot.
-  await apiCall("POST", "/files/uploads", { name: "holiday video.mp4", sizeBytes: 48_000_000, mimeType: "video/mp4" }, token);
+  await apiCall(
+    "POST",
+    "/files/uploads",
+    { name: "holiday video.mp4", sizeBytes: 48_000_000, mimeType: "video/mp4" },
+    token,
+  );
   await page.goto("/");
   await expect(row(page, "holiday video.mp4").getByText("Uploading")).toBeVisible();
   await expectAccessible(page);
   await page.screenshot({ path: screenshotPath(`file-browser${phone(page) ? "-phone" : ""}`) });
 });
 
-test("a file on its way to ready shows its state, says why it cannot be downloaded, and turns ready without a reload", async ({ page }) => {
+test("a file on its way to ready shows its state, says why it cannot be downloaded, and turns ready without a reload", async ({
+  page,
+}) => {
   const account = await newAccount();
   const token = await tokenOf(account);
   const bytes = bytesOf(3000);
-  const init = await apiCall<{ file: { id: string } }>("POST", "/files/uploads", { name: "incoming.txt", sizeBytes: bytes.length }, token);
+  const init = await apiCall<{ file: { id: string } }>(
+    "POST",
+    "/files/uploads",
+    { name: "incoming.txt", sizeBytes: bytes.length },
+    token,
+  );
   await signIn(page, account, "/");
 
   const incoming = row(page, "incoming.txt");

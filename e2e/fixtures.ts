@@ -16,9 +16,14 @@ const mailpit = `http://127.0.0.1:${process.env.MAILPIT_HTTP_PORT ?? "8025"}/api
 export async function mailTo(to: string, timeoutMs = 15_000): Promise<{ subject: string; text: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const search = (await (await fetch(`${mailpit}/search?query=${encodeURIComponent(`to:"${to}"`)}`)).json()) as { messages: { ID: string }[] };
+    const search = (await (await fetch(`${mailpit}/search?query=${encodeURIComponent(`to:"${to}"`)}`)).json()) as {
+      messages: { ID: string }[];
+    };
     if (search.messages.length) {
-      const message = (await (await fetch(`${mailpit}/message/${search.messages[0].ID}`)).json()) as { Subject: string; Text: string };
+      const message = (await (await fetch(`${mailpit}/message/${search.messages[0].ID}`)).json()) as {
+        Subject: string;
+        Text: string;
+      };
       return { subject: message.Subject, text: message.Text };
     }
     if (Date.now() > deadline) throw new Error(`no mail to ${to}`);
@@ -32,7 +37,10 @@ export const linkIn = (text: string) => /https?:\/\/\S+/.exec(text)?.[0] ?? "";
 async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
   const res = await fetch(`${apiURL}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -57,7 +65,12 @@ export async function tokenOf(account: Account): Promise<string> {
 }
 
 /** Uploads `bytes` through the API and S3 as `token` would from any client; resolves once the file is ready (or as `until`). */
-export async function uploadThroughApi(token: string, name: string, bytes: Buffer, options: { folderId?: string; until?: string[] } = {}) {
+export async function uploadThroughApi(
+  token: string,
+  name: string,
+  bytes: Buffer,
+  options: { folderId?: string; until?: string[] } = {},
+) {
   const init = await call<{ file: { id: string }; partSize: number; partCount: number }>(
     "POST",
     "/files/uploads",
@@ -65,10 +78,18 @@ export async function uploadThroughApi(token: string, name: string, bytes: Buffe
     token,
   );
   const numbers = Array.from({ length: init.partCount }, (_, i) => i + 1);
-  const signed = await call<{ parts: { partNumber: number; url: string }[] }>("POST", `/files/${init.file.id}/parts`, { partNumbers: numbers }, token);
+  const signed = await call<{ parts: { partNumber: number; url: string }[] }>(
+    "POST",
+    `/files/${init.file.id}/parts`,
+    { partNumbers: numbers },
+    token,
+  );
   const parts = await Promise.all(
     signed.parts.map(async ({ partNumber, url }) => {
-      const res = await fetch(url, { method: "PUT", body: new Uint8Array(bytes.subarray((partNumber - 1) * init.partSize, partNumber * init.partSize)) });
+      const res = await fetch(url, {
+        method: "PUT",
+        body: new Uint8Array(bytes.subarray((partNumber - 1) * init.partSize, partNumber * init.partSize)),
+      });
       return { partNumber, etag: res.headers.get("etag")! };
     }),
   );

@@ -5,7 +5,10 @@ import { e2eEnv, prepareDatabase, startProcess, waitForHttp, baseURL } from "./s
 export default async function globalSetup() {
   const env = e2eEnv();
   prepareDatabase(env);
-  const processes: ChildProcess[] = [startProcess("api", "dist/api/server.js", env), startProcess("worker", "dist/worker/main.js", env)];
+  const processes: ChildProcess[] = [
+    startProcess("api", "dist/api/server.js", env),
+    startProcess("worker", "dist/worker/main.js", env),
+  ];
   await waitForHttp(`${baseURL}/health`);
   await waitForHttp(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`);
   return async () => {

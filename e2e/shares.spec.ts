@@ -1,17 +1,34 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "@playwright/test";
-import { apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, uploadThroughApi, screenshotPath } from "./fixtures";
+import {
+  apiCall,
+  expect,
+  expectAccessible,
+  newAccount,
+  signIn,
+  test,
+  tokenOf,
+  uploadThroughApi,
+  screenshotPath,
+} from "./fixtures";
 
 /** A browser context of its own, signed in as nobody, at the test's width. */
 async function anonymousPage(browser: Browser, like: Page): Promise<Page> {
-  const context = await browser.newContext({ baseURL: new URL(like.url()).origin, viewport: like.viewportSize(), acceptDownloads: true });
+  const context = await browser.newContext({
+    baseURL: new URL(like.url()).origin,
+    viewport: like.viewportSize(),
+    acceptDownloads: true,
+  });
   return context.newPage();
 }
 
 const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 768;
 
-test("an owner shares a file with a password and one download; a visitor downloads it once", async ({ page, browser }) => {
+test("an owner shares a file with a password and one download; a visitor downloads it once", async ({
+  page,
+  browser,
+}) => {
   const owner = await newAccount();
   const name = `Résumé ${randomUUID().slice(0, 8)}.txt`;
   const bytes = Buffer.from(`${randomBytes(3000).toString("base64")}\n`);
@@ -53,7 +70,10 @@ test("an owner shares a file with a password and one download; a visitor downloa
   await expect(visitor.getByRole("alert")).toContainText("The password is wrong.");
 
   await visitor.getByLabel("Password").fill("open sesame");
-  const [download] = await Promise.all([visitor.waitForEvent("download"), visitor.getByRole("button", { name: "Download" }).click()]);
+  const [download] = await Promise.all([
+    visitor.waitForEvent("download"),
+    visitor.getByRole("button", { name: "Download" }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe(name);
   expect((await readFile(await download.path())).equals(bytes)).toBe(true);
   await expect(visitor.getByText("it no longer works")).toBeVisible();
@@ -108,7 +128,12 @@ test("the owner revokes a link and the public page says so", async ({ page, brow
 
 test("a file that is not ready cannot be shared, and the server says why", async ({ page }) => {
   const owner = await newAccount();
-  const { file } = await apiCall<{ file: { id: string } }>("POST", "/files/uploads", { name: "half.bin", sizeBytes: 10 }, await tokenOf(owner));
+  const { file } = await apiCall<{ file: { id: string } }>(
+    "POST",
+    "/files/uploads",
+    { name: "half.bin", sizeBytes: 10 },
+    await tokenOf(owner),
+  );
   await signIn(page, owner, `/shares?fileId=${file.id}`);
   const dialog = page.getByRole("dialog", { name: "Share half.bin" });
   await dialog.getByRole("button", { name: "Create link" }).click();

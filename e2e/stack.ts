@@ -50,21 +50,34 @@ export function prepareDatabase(env: NodeJS.ProcessEnv): void {
   const url = new URL(env.DATABASE_URL!);
   const name = url.pathname.slice(1);
   url.pathname = "/postgres";
-  execFileSync(process.execPath, ["-e", `
+  execFileSync(
+    process.execPath,
+    [
+      "-e",
+      `
     const { Client } = require("pg");
     const client = new Client({ connectionString: process.argv[1] });
     client.connect()
       .then(() => client.query("SELECT 1 FROM pg_database WHERE datname = $1", [process.argv[2]]))
       .then((r) => r.rowCount ? null : client.query('CREATE DATABASE "' + process.argv[2].replace(/"/g, '""') + '"'))
       .then(() => client.end(), (e) => { console.error(e.message); process.exit(1); });
-  `, url.toString(), name], { cwd: root, stdio: "inherit" });
+  `,
+      url.toString(),
+      name,
+    ],
+    { cwd: root, stdio: "inherit" },
+  );
   for (const command of ["migrate", "seed"]) {
     execFileSync(process.execPath, [path.join(root, "dist/db/cli.js"), command], { cwd: root, env, stdio: "inherit" });
   }
 }
 
 export function startProcess(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [path.join(root, script)], { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, [path.join(root, script)], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   child.once("exit", (code, signal) => {
     if (code !== 0 && signal !== "SIGTERM") console.error(`e2e: ${name} exited with ${code ?? signal}`);
   });
@@ -74,7 +87,13 @@ export function startProcess(name: string, script: string, env: NodeJS.ProcessEn
 export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((res) => res.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (res) => res.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);

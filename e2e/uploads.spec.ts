@@ -2,7 +2,18 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import type { Page, Route } from "@playwright/test";
 import { eicar } from "../test/samples";
-import { type Account, adminAccount, apiCall, expect, expectAccessible, newAccount, signIn, test, tokenOf, screenshotPath } from "./fixtures";
+import {
+  type Account,
+  adminAccount,
+  apiCall,
+  expect,
+  expectAccessible,
+  newAccount,
+  signIn,
+  test,
+  tokenOf,
+  screenshotPath,
+} from "./fixtures";
 
 const phone = (page: Page) => (page.viewportSize()?.width ?? 1280) < 768;
 const panelOf = (page: Page) => page.getByRole("region", { name: "Uploads" });
@@ -11,15 +22,31 @@ const tag = () => randomUUID().slice(0, 8);
 
 /** What the user gets through the file browser's "Upload files" input. */
 async function upload(page: Page, files: { name: string; mimeType?: string; buffer: Buffer }[] | string) {
-  await page.getByLabel("Upload files").setInputFiles(typeof files === "string" ? files : files.map((f) => ({ mimeType: "application/octet-stream", ...f })));
+  await page
+    .getByLabel("Upload files")
+    .setInputFiles(
+      typeof files === "string" ? files : files.map((f) => ({ mimeType: "application/octet-stream", ...f })),
+    );
 }
 
 async function fileNamed(account: Account, name: string) {
   const token = await tokenOf(account);
-  const { files } = await apiCall<{ files: { id: string; name: string }[] }>("GET", "/folders/root?limit=200", undefined, token);
+  const { files } = await apiCall<{ files: { id: string; name: string }[] }>(
+    "GET",
+    "/folders/root?limit=200",
+    undefined,
+    token,
+  );
   const found = files.find((file) => file.name === name);
   if (!found) throw new Error(`no file ${name}`);
-  return (await apiCall<{ file: { id: string; sha256: string | null; status: string } }>("GET", `/files/${found.id}`, undefined, token)).file;
+  return (
+    await apiCall<{ file: { id: string; sha256: string | null; status: string } }>(
+      "GET",
+      `/files/${found.id}`,
+      undefined,
+      token,
+    )
+  ).file;
 }
 
 test("two files go up through the panel, are scanned and appear in the listing", async ({ page }) => {
@@ -34,7 +61,10 @@ test("two files go up through the panel, are scanned and appear in the listing",
   await expect(panel).toBeVisible();
   for (const name of names) {
     await expect(rowOf(page, name)).toContainText("Ready");
-    await expect(panel.getByRole("progressbar", { name: `${name} upload progress` })).toHaveAttribute("aria-valuenow", "100");
+    await expect(panel.getByRole("progressbar", { name: `${name} upload progress` })).toHaveAttribute(
+      "aria-valuenow",
+      "100",
+    );
     await expect(page.getByRole("main").getByText(name, { exact: true }).first()).toBeVisible();
   }
   await expect(panel).toContainText("2 of 2 files");
@@ -72,7 +102,9 @@ test("an infected file ends as Threat found", async ({ page }) => {
   await expect(page.getByRole("status").filter({ hasText: `${name}: threat found.` })).toBeAttached();
 });
 
-test("a 64 MiB upload paused, the page reloaded, the file picked again: it completes with the right bytes", async ({ page }, testInfo) => {
+test("a 64 MiB upload paused, the page reloaded, the file picked again: it completes with the right bytes", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(180_000);
   const account = await newAccount();
   const name = `big-${tag()}.bin`;
@@ -99,20 +131,29 @@ test("a 64 MiB upload paused, the page reloaded, the file picked again: it compl
   await signIn(page, account, "/");
   await upload(page, path);
   const bar = panelOf(page).getByRole("progressbar", { name: `${name} upload progress` });
-  await expect.poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 }).toBeGreaterThanOrEqual(20);
+  await expect
+    .poll(async () => Number(await bar.getAttribute("aria-valuenow")), { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(20);
   await expect(rowOf(page, name)).toContainText("of 64 MB");
   await expectAccessible(page);
   if (!phone(page)) await page.screenshot({ path: screenshotPath("upload-panel") });
   else await page.screenshot({ path: screenshotPath("upload-panel-phone") });
 
-  await panelOf(page).getByRole("button", { name: `Pause ${name}` }).click();
+  await panelOf(page)
+    .getByRole("button", { name: `Pause ${name}` })
+    .click();
   await expect(rowOf(page, name)).toContainText("Paused");
   await page.unrouteAll({ behavior: "ignoreErrors" });
   await page.reload();
   await expect(rowOf(page, name)).toContainText(`Pick ${name} again to resume`);
 
   const pick = async (file: string) => {
-    const [chooser] = await Promise.all([page.waitForEvent("filechooser"), panelOf(page).getByRole("button", { name: `Pick ${name} again` }).click()]);
+    const [chooser] = await Promise.all([
+      page.waitForEvent("filechooser"),
+      panelOf(page)
+        .getByRole("button", { name: `Pick ${name} again` })
+        .click(),
+    ]);
     await chooser.setFiles(file);
   };
   await pick(other);
@@ -133,7 +174,10 @@ test("a thousand files queue without freezing the page: the panel draws the firs
   // Offline, the engine queues and starts nothing: the test is about the page, not the server.
   await page.context().setOffline(true);
   await page.evaluate(() => {
-    const files = Array.from({ length: 1000 }, (_, i) => new File([`file ${i}\n`], `queued-${i}.txt`, { type: "text/plain" }));
+    const files = Array.from(
+      { length: 1000 },
+      (_, i) => new File([`file ${i}\n`], `queued-${i}.txt`, { type: "text/plain" }),
+    );
     window.dispatchEvent(new CustomEvent("coffer:upload-files", { detail: { files, folderId: null } }));
   });
   // The page stays usable because the panel draws a hundred rows, whatever is queued.

@@ -48,7 +48,8 @@ describe("ClamdClient over the scanner's size limit", () => {
   afterAll(() => instance.stop());
 
   const limit = 1024 * 1024;
-  const client = () => new ClamdClient({ host: "127.0.0.1", port: instance.port, timeoutMs: 5000, maxStreamBytes: limit });
+  const client = () =>
+    new ClamdClient({ host: "127.0.0.1", port: instance.port, timeoutMs: 5000, maxStreamBytes: limit });
 
   it("fails a stream over the limit with ClamdSizeLimitError", async () => {
     await expect(client().scan(cleanBytes(8 * limit))).rejects.toBeInstanceOf(ClamdSizeLimitError);

@@ -32,7 +32,13 @@ const END_OF_STREAM = Buffer.alloc(4);
 function readReply(socket: net.Socket): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const finish = () => resolve(Buffer.concat(chunks).toString("utf8").replace(/\0[\s\S]*$/, "").trim());
+    const finish = () =>
+      resolve(
+        Buffer.concat(chunks)
+          .toString("utf8")
+          .replace(/\0[\s\S]*$/, "")
+          .trim(),
+      );
     socket.on("data", (chunk: Buffer) => {
       chunks.push(chunk);
       if (chunk.includes(0)) finish();
@@ -107,7 +113,10 @@ export class ClamdClient {
    * have seen. Throws ClamdSizeLimitError past StreamMaxLength and ClamdUnavailableError when clamd
    * fails.
    */
-  async scan(source: AsyncIterable<Uint8Array>, onSent: (bytes: number) => void = () => undefined): Promise<ScanResult> {
+  async scan(
+    source: AsyncIterable<Uint8Array>,
+    onSent: (bytes: number) => void = () => undefined,
+  ): Promise<ScanResult> {
     const socket = await this.connect();
     let replied = false;
     const reply = readReply(socket).finally(() => {

@@ -55,7 +55,13 @@ describe("parseConfig", () => {
   });
 
   it("treats an empty variable as unset, so its default applies", () => {
-    const config = parseConfig({ ...valid, JWT_SECRET_PREVIOUS: "", S3_PUBLIC_ENDPOINT: "", PORT: "", TRUST_PROXY: "" });
+    const config = parseConfig({
+      ...valid,
+      JWT_SECRET_PREVIOUS: "",
+      S3_PUBLIC_ENDPOINT: "",
+      PORT: "",
+      TRUST_PROXY: "",
+    });
     expect(config.JWT_SECRET_PREVIOUS).toBeUndefined();
     expect(config.PORT).toBe(3000);
     expect(config.TRUST_PROXY).toBe(false);
@@ -97,7 +103,10 @@ describe("parseConfig in production", () => {
     const cases: [Record<string, string>, string][] = [
       [{ JWT_SECRET: "x".repeat(40) }, "JWT_SECRET: is too predictable"],
       [{ JWT_SECRET: "abcdefgh".repeat(5) }, "JWT_SECRET: is too predictable"],
-      [{ JWT_SECRET_PREVIOUS: "dev-secret-change-me-please-0123456789abcdef" }, "JWT_SECRET_PREVIOUS: is an example value"],
+      [
+        { JWT_SECRET_PREVIOUS: "dev-secret-change-me-please-0123456789abcdef" },
+        "JWT_SECRET_PREVIOUS: is an example value",
+      ],
       [{ S3_SECRET_KEY: "coffer-secret" }, "S3_SECRET_KEY: must be at least 16 characters in production"],
       [{ S3_UPLOAD_SECRET_KEY: "coffer-secret-key" }, "S3_UPLOAD_SECRET_KEY: is an example value"],
       [{ S3_DOWNLOAD_SECRET_KEY: "short" }, "S3_DOWNLOAD_SECRET_KEY: must be at least 16 characters in production"],

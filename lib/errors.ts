@@ -12,8 +12,7 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) =>
-  new AppError(400, "bad_request", message, details);
+export const badRequest = (message: string, details?: unknown) => new AppError(400, "bad_request", message, details);
 export const validationFailed = (details: unknown) =>
   new AppError(400, "validation_failed", "The request is not valid.", details);
 export const unauthorized = (code = "unauthorized", message = "Authentication required.") =>

@@ -43,7 +43,9 @@ describe("exampleSecrets", () => {
     const env = dotenv.parse(read(".env.example"));
     const found = shippedSecrets(read(".env.example")).map(({ value }) => value);
     for (const name of ["JWT_SECRET", "S3_SECRET_KEY", "ADMIN_PASSWORD"]) expect(found).toContain(env[name]);
-    expect(shippedSecrets('  POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-hunter2}\n  DATABASE_URL: postgres://u:pw@db/x\n')).toEqual([
+    expect(
+      shippedSecrets("  POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-hunter2}\n  DATABASE_URL: postgres://u:pw@db/x\n"),
+    ).toEqual([
       { where: "POSTGRES_PASSWORD", value: "hunter2" },
       { where: "a URL", value: "pw" },
     ]);

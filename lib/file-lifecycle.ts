@@ -38,7 +38,11 @@ export const fileLifecycleId = (fileId: string) => `file-lifecycle-${fileId}`;
  * Starts FileLifecycle for a file unless a run with its id already exists. Returns false when one
  * did: a second start is harmless.
  */
-export async function startFileLifecycle(client: Client, taskQueue: string, input: FileLifecycleInput): Promise<boolean> {
+export async function startFileLifecycle(
+  client: Client,
+  taskQueue: string,
+  input: FileLifecycleInput,
+): Promise<boolean> {
   try {
     await client.workflow.start(FILE_LIFECYCLE_WORKFLOW, {
       taskQueue,

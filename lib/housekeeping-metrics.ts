@@ -24,7 +24,11 @@ export function createHousekeepingMetrics(registry: Registry) {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
-    foldersPurged: new Counter({ name: "folders_purged_total", help: "Trashed folders deleted for good", registers: [registry] }),
+    foldersPurged: new Counter({
+      name: "folders_purged_total",
+      help: "Trashed folders deleted for good",
+      registers: [registry],
+    }),
     reconcileDriftBytes: new Counter({
       name: "reconcile_drift_bytes_total",
       help: "Bytes by which users' used_bytes were wrong (absolute), as corrected by the nightly reconcile",

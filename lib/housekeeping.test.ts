@@ -46,7 +46,12 @@ describe("housekeeping configuration", () => {
       FAILED_UPLOAD_RETENTION_DAYS: 7,
       ORPHAN_OBJECT_MIN_AGE_HOURS: 24,
     });
-    expect(uploadHousekeepingInput(config)).toMatchObject({ dryRun: false, staleAfterMs: 15 * MINUTE, orphanUploadMinAgeMs: 60 * MINUTE, batchSize: 500 });
+    expect(uploadHousekeepingInput(config)).toMatchObject({
+      dryRun: false,
+      staleAfterMs: 15 * MINUTE,
+      orphanUploadMinAgeMs: 60 * MINUTE,
+      batchSize: 500,
+    });
     expect(nightlyMaintenanceInput(config, true)).toMatchObject({
       dryRun: true,
       trashRetentionMs: 30 * DAY,
@@ -57,14 +62,23 @@ describe("housekeeping configuration", () => {
   });
 
   it("takes short durations for tests, down to zero grace", () => {
-    const config = parseConfig({ ...required, UPLOAD_HOUSEKEEPING_INTERVAL: "30s", ORPHAN_OBJECT_MIN_AGE_HOURS: "0", TRASH_RETENTION_DAYS: "0" });
+    const config = parseConfig({
+      ...required,
+      UPLOAD_HOUSEKEEPING_INTERVAL: "30s",
+      ORPHAN_OBJECT_MIN_AGE_HOURS: "0",
+      TRASH_RETENTION_DAYS: "0",
+    });
     expect(config.UPLOAD_HOUSEKEEPING_INTERVAL).toBe("30s");
     expect(nightlyMaintenanceInput(config)).toMatchObject({ orphanObjectMinAgeMs: 0, trashRetentionMs: 0 });
   });
 
   it("names each bad value", () => {
-    expect(problems({ UPLOAD_HOUSEKEEPING_INTERVAL: "ten minutes" })).toEqual(['UPLOAD_HOUSEKEEPING_INTERVAL: must be a duration such as "10m"']);
-    expect(problems({ NIGHTLY_MAINTENANCE_CRON: "daily" })).toEqual(["NIGHTLY_MAINTENANCE_CRON: must be a five-field cron expression"]);
+    expect(problems({ UPLOAD_HOUSEKEEPING_INTERVAL: "ten minutes" })).toEqual([
+      'UPLOAD_HOUSEKEEPING_INTERVAL: must be a duration such as "10m"',
+    ]);
+    expect(problems({ NIGHTLY_MAINTENANCE_CRON: "daily" })).toEqual([
+      "NIGHTLY_MAINTENANCE_CRON: must be a five-field cron expression",
+    ]);
     expect(problems({ HOUSEKEEPING_BATCH_SIZE: "5000" })).toHaveLength(1);
     expect(problems({ ORPHAN_OBJECT_MIN_AGE_HOURS: "-1" })).toHaveLength(1);
     expect(problems({ SCHEDULES_ENABLED: "maybe" })).toHaveLength(1);

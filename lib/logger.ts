@@ -18,7 +18,7 @@ const redact = {
     "req.headers.authorization",
     "req.headers.cookie",
     "*.headers.cookie",
-    "*.headers[\"x-share-password\"]",
+    '*.headers["x-share-password"]',
   ],
   censor: "[redacted]",
 };

@@ -24,7 +24,11 @@ export function createApiMetrics(registry: Registry) {
       registers: [registry],
     }),
     uploadBytes: new Counter({ name: "upload_bytes_total", help: "Bytes of completed uploads", registers: [registry] }),
-    downloads: new Counter({ name: "downloads_total", help: "Downloads through public share links that started streaming", registers: [registry] }),
+    downloads: new Counter({
+      name: "downloads_total",
+      help: "Downloads through public share links that started streaming",
+      registers: [registry],
+    }),
     uploadPartDuration: new Histogram({
       name: "upload_part_duration_seconds",
       help: "Time a client took to PUT one part, as reported at complete",
@@ -58,7 +62,11 @@ export function registerActiveSharesGauge(registry: Registry, countActive: () =>
 export function createWorkerMetrics(registry: Registry) {
   return {
     housekeeping: createHousekeepingMetrics(registry),
-    virusDetections: new Counter({ name: "virus_detections_total", help: "Files found infected", registers: [registry] }),
+    virusDetections: new Counter({
+      name: "virus_detections_total",
+      help: "Files found infected",
+      registers: [registry],
+    }),
     clamavScanSeconds: new Histogram({
       name: "clamav_scan_seconds",
       help: "Duration of one streaming scan (S3 → clamd + SHA-256)",
@@ -75,7 +83,10 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
  * files_waiting{status}: open uploads ("uploading") and files whose scan has not finished
  * ("processing"), counted by `countWaiting` at each scrape — the backlog the alerts watch.
  */
-export function registerWaitingFilesGauge(registry: Registry, countWaiting: () => Promise<{ uploading: number; processing: number }>): Gauge {
+export function registerWaitingFilesGauge(
+  registry: Registry,
+  countWaiting: () => Promise<{ uploading: number; processing: number }>,
+): Gauge {
   return new Gauge({
     name: "files_waiting",
     help: "Files waiting: open uploads and files whose scan has not finished",

@@ -28,7 +28,9 @@ describe("itemName", () => {
       "\uFEFFbom",
       "soft\u00ADhyphen",
     ]) {
-      expect(itemName.safeParse(bad).error?.issues[0].message).toBe("must not contain bidi controls or invisible format characters");
+      expect(itemName.safeParse(bad).error?.issues[0].message).toBe(
+        "must not contain bidi controls or invisible format characters",
+      );
     }
     expect(ok("\u05E9\u05DC\u05D5\u05DD.txt")).toBe(true); // Hebrew letters keep their own direction
   });

@@ -49,11 +49,18 @@ export class UrlSigner {
   constructor(private readonly options: UrlSignerOptions) {
     const stsClient = (credentials: Credential) =>
       new STSClient({ endpoint: options.stsEndpoint, region: options.region, credentials });
-    this.sts = options.signing === "sts" ? { upload: stsClient(options.upload), download: stsClient(options.download) } : null;
+    this.sts =
+      options.signing === "sts" ? { upload: stsClient(options.upload), download: stsClient(options.download) } : null;
   }
 
   /** A PUT URL for one part whose length is part of the signature, signed by a write-only credential. */
-  async uploadPart(key: string, uploadId: string, partNumber: number, contentLength: number, expiresInSeconds: number): Promise<string> {
+  async uploadPart(
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    contentLength: number,
+    expiresInSeconds: number,
+  ): Promise<string> {
     const credential = await this.assume("upload", [{ action: "s3:PutObject", key }], expiresInSeconds);
     const command = new UploadPartCommand({
       Bucket: this.options.bucket,
@@ -64,7 +71,10 @@ export class UrlSigner {
     });
     const signer = this.signer(credential);
     try {
-      return await getSignedUrl(signer, command, { expiresIn: expiresInSeconds, signableHeaders: new Set(["content-length"]) });
+      return await getSignedUrl(signer, command, {
+        expiresIn: expiresInSeconds,
+        signableHeaders: new Set(["content-length"]),
+      });
     } finally {
       signer.destroy();
     }
@@ -94,12 +104,20 @@ export class UrlSigner {
   private async readCredential(expiresInSeconds: number): Promise<TemporaryCredential> {
     const needed = Date.now() + (expiresInSeconds + 60) * 1000;
     if (!this.downloadCredential || this.downloadCredential.expiresAt < needed) {
-      this.downloadCredential = await this.assume("download", [{ action: "s3:GetObject", key: "*" }], Math.max(3600, expiresInSeconds * 2));
+      this.downloadCredential = await this.assume(
+        "download",
+        [{ action: "s3:GetObject", key: "*" }],
+        Math.max(3600, expiresInSeconds * 2),
+      );
     }
     return this.downloadCredential;
   }
 
-  private async assume(role: Role, grants: { action: string; key: string }[], seconds: number): Promise<TemporaryCredential> {
+  private async assume(
+    role: Role,
+    grants: { action: string; key: string }[],
+    seconds: number,
+  ): Promise<TemporaryCredential> {
     const credential = this.options[role];
     if (!this.sts) return { ...credential, expiresAt: Number.POSITIVE_INFINITY };
     const policy = {
@@ -154,6 +172,9 @@ export function urlSignerFromConfig(config: Config): UrlSigner {
     bucket: config.S3_BUCKET,
     stsEndpoint: config.S3_STS_ENDPOINT ?? config.S3_ENDPOINT,
     upload: { ...key(config.S3_UPLOAD_ACCESS_KEY, config.S3_UPLOAD_SECRET_KEY), roleArn: config.S3_UPLOAD_ROLE_ARN },
-    download: { ...key(config.S3_DOWNLOAD_ACCESS_KEY, config.S3_DOWNLOAD_SECRET_KEY), roleArn: config.S3_DOWNLOAD_ROLE_ARN },
+    download: {
+      ...key(config.S3_DOWNLOAD_ACCESS_KEY, config.S3_DOWNLOAD_SECRET_KEY),
+      roleArn: config.S3_DOWNLOAD_ROLE_ARN,
+    },
   });
 }

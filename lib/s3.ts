@@ -131,7 +131,10 @@ export class Storage {
   }
 
   /** The object's bytes as a stream, with its length and type. */
-  async getObject(key: string, abortSignal?: AbortSignal): Promise<{ body: Readable; sizeBytes: number; contentType?: string }> {
+  async getObject(
+    key: string,
+    abortSignal?: AbortSignal,
+  ): Promise<{ body: Readable; sizeBytes: number; contentType?: string }> {
     const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal });
     return { body: result.Body as Readable, sizeBytes: result.ContentLength ?? 0, contentType: result.ContentType };
   }
@@ -143,7 +146,9 @@ export class Storage {
   }
 
   async putObject(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 
   async copyObject(fromKey: string, toKey: string): Promise<void> {
@@ -164,7 +169,12 @@ export class Storage {
    * whole prefix for a StartAfter but resume a continuation token); should the token no longer be
    * accepted, the page is listed again from `startAfter` alone.
    */
-  async listObjectsPage(options: { prefix: string; startAfter?: string; continuationToken?: string; maxKeys: number }): Promise<ObjectsPage> {
+  async listObjectsPage(options: {
+    prefix: string;
+    startAfter?: string;
+    continuationToken?: string;
+    maxKeys: number;
+  }): Promise<ObjectsPage> {
     const list = (token?: string) =>
       this.client.send(
         new ListObjectsV2Command({
@@ -210,7 +220,11 @@ export class Storage {
    * One page of the bucket's open multipart uploads after the given markers (key, then upload id).
    * Some S3 servers only honour an exact key as prefix, so housekeeping lists without one.
    */
-  async listMultipartUploadsPage(options: { after?: UploadsMarker; maxUploads: number; prefix?: string }): Promise<MultipartUploadsPage> {
+  async listMultipartUploadsPage(options: {
+    after?: UploadsMarker;
+    maxUploads: number;
+    prefix?: string;
+  }): Promise<MultipartUploadsPage> {
     const page = await this.client.send(
       new ListMultipartUploadsCommand({
         Bucket: this.bucket,

@@ -8,7 +8,13 @@ const ready = { status: "ready", trashedAt: null };
 describe("share rules", () => {
   it("calls a link active while nothing stops it", () => {
     expect(shareState(live, ready, now)).toBe("active");
-    expect(shareState({ ...live, expiresAt: new Date("2026-06-01T12:00:01Z"), maxDownloads: 2, downloadCount: 1 }, ready, now)).toBe("active");
+    expect(
+      shareState(
+        { ...live, expiresAt: new Date("2026-06-01T12:00:01Z"), maxDownloads: 2, downloadCount: 1 },
+        ready,
+        now,
+      ),
+    ).toBe("active");
   });
 
   it("names why a link is gone, revocation first, then expiry, then the limit, then the file", () => {

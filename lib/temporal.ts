@@ -16,7 +16,5 @@ export function createTemporalClient(options: TemporalOptions): Client {
 
 /** Resolves when the Temporal frontend answers within `timeoutMs`. */
 export async function checkTemporal(client: Client, timeoutMs: number): Promise<void> {
-  await client.connection.withDeadline(Date.now() + timeoutMs, () =>
-    client.workflowService.getSystemInfo({}),
-  );
+  await client.connection.withDeadline(Date.now() + timeoutMs, () => client.workflowService.getSystemInfo({}));
 }

@@ -54,7 +54,11 @@ describe("checkParts", () => {
   });
 
   it("refuses a part S3 does not hold or holds under another ETag", () => {
-    expect(checkParts(size, plan, given, stored.slice(0, 2))).toEqual({ ok: false, reason: "invalid_parts", partNumbers: [3] });
+    expect(checkParts(size, plan, given, stored.slice(0, 2))).toEqual({
+      ok: false,
+      reason: "invalid_parts",
+      partNumbers: [3],
+    });
     const other = [stored[0], { ...stored[1], etag: '"x"' }, stored[2]];
     expect(checkParts(size, plan, given, other)).toEqual({ ok: false, reason: "invalid_parts", partNumbers: [2] });
   });

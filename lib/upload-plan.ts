@@ -45,14 +45,21 @@ const unquoted = (etag: string) => etag.replace(/^"|"$/g, "");
  * Compares the parts a client wants assembled with what S3 holds and with the plan: every planned part
  * named once, each held by S3 under the ETag given and at exactly the length its URL was signed for.
  */
-export function checkParts(sizeBytes: number, plan: UploadPlan, given: { partNumber: number; etag: string }[], stored: StoredPart[]): PartsCheck {
+export function checkParts(
+  sizeBytes: number,
+  plan: UploadPlan,
+  given: { partNumber: number; etag: string }[],
+  stored: StoredPart[],
+): PartsCheck {
   const numbers = new Set(given.map((p) => p.partNumber));
   const missing = Array.from({ length: plan.partCount }, (_, i) => i + 1).filter((n) => !numbers.has(n));
   const extra = [...numbers].filter((n) => n > plan.partCount);
   if (missing.length || extra.length) return { ok: false, reason: "missing_parts", missing, extra };
 
   const held = new Map(stored.map((part) => [part.partNumber, part]));
-  const wrongSize = stored.filter((part) => part.partNumber > plan.partCount || part.sizeBytes !== partLength(sizeBytes, plan, part.partNumber));
+  const wrongSize = stored.filter(
+    (part) => part.partNumber > plan.partCount || part.sizeBytes !== partLength(sizeBytes, plan, part.partNumber),
+  );
   if (wrongSize.length) return { ok: false, reason: "size_mismatch", partNumbers: wrongSize.map((p) => p.partNumber) };
   const invalid = given.filter((part) => unquoted(held.get(part.partNumber)?.etag ?? "") !== unquoted(part.etag));
   if (invalid.length) return { ok: false, reason: "invalid_parts", partNumbers: invalid.map((p) => p.partNumber) };

@@ -20,6 +20,7 @@ fi
 echo "test: API types"; node dist/api/openapi-cli.js types --check
 echo "test: typecheck"; pnpm --silent typecheck
 echo "test: lint"; pnpm --silent lint
+echo "test: format"; pnpm --silent format:check
 echo "test: unit"; pnpm --silent test:unit
 echo "test: integration"; pnpm --silent test:int
 echo "test: e2e (Chromium)"; pnpm --silent test:e2e

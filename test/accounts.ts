@@ -96,11 +96,17 @@ export async function login(baseUrl: string, email: string, password: string, ip
 }
 
 /** Registers an account through the API and verifies it with the mailed link. */
-export async function registerVerified(baseUrl: string, password = "a long enough password"): Promise<{ email: string; password: string }> {
+export async function registerVerified(
+  baseUrl: string,
+  password = "a long enough password",
+): Promise<{ email: string; password: string }> {
   const email = uniqueEmail();
   const registered = await call(baseUrl, "POST", "/auth/register", { body: { email, password }, ip: randomIp() });
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
-  const verified = await call(baseUrl, "POST", "/auth/verify", { body: { token: await verificationTokenFor(email) }, ip: randomIp() });
+  const verified = await call(baseUrl, "POST", "/auth/verify", {
+    body: { token: await verificationTokenFor(email) },
+    ip: randomIp(),
+  });
   if (verified.status !== 200) throw new Error(`verify answered ${verified.status}`);
   return { email, password };
 }

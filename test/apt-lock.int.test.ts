@@ -20,7 +20,9 @@ const holdLock = `
 
 /** Holds LOCK for `seconds`; resolves once it is held, with a promise of the holder's exit. */
 function hold(lock: string, seconds: number): Promise<{ released: Promise<unknown> }> {
-  const child = spawn("perl", ["-MFcntl", "-e", holdLock, lock, String(seconds)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn("perl", ["-MFcntl", "-e", holdLock, lock, String(seconds)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const released = new Promise((resolve) => child.once("exit", resolve));
   return new Promise((resolve, reject) => {
     child.stdout.once("data", () => resolve({ released }));
@@ -38,7 +40,11 @@ const asRoot = process.getuid?.() === 0;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "coffer-apt-"));
-    await Promise.all(["dpkg", "lists/partial", "cache/archives/partial", "sources"].map((sub) => mkdir(path.join(dir, sub), { recursive: true })));
+    await Promise.all(
+      ["dpkg", "lists/partial", "cache/archives/partial", "sources"].map((sub) =>
+        mkdir(path.join(dir, sub), { recursive: true }),
+      ),
+    );
     await copyFile("/var/lib/dpkg/status", path.join(dir, "dpkg/status"));
     const config = path.join(dir, "apt.conf");
     await writeFile(

@@ -67,7 +67,8 @@ export async function startClamd(streamMaxBytes: number): Promise<ClamdInstance>
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (await clamdReady(client)) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`test clamd did not start (see ${dir}/clamd.log)`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`test clamd did not start (see ${dir}/clamd.log)`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

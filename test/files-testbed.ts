@@ -30,7 +30,10 @@ export interface FilesTestbed {
  * The real API on a loopback port plus a real worker (real workflows and activities) on a task
  * queue of this test file's own, both against the local stack.
  */
-export async function startFilesTestbed(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<FilesTestbed> {
+export async function startFilesTestbed(
+  env: Record<string, string> = {},
+  options: { worker?: boolean } = {},
+): Promise<FilesTestbed> {
   installTestRuntime();
   const taskQueue = `test-files-${randomUUID()}`;
   Object.assign(process.env, fastFileSettings, { TEMPORAL_TASK_QUEUE: taskQueue }, env);

@@ -34,7 +34,10 @@ export function expectReported(tally: Tally, names: string[]): void {
 /** Short heartbeat timeout so a killed worker's batch is retried within a test. */
 export const housekeepingTestSettings = { HOUSEKEEPING_HEARTBEAT_TIMEOUT_MS: "3000" };
 
-export async function runUploadHousekeeping(bed: FilesTestbed, overrides: Partial<UploadHousekeepingInput> = {}): Promise<UploadHousekeepingReport> {
+export async function runUploadHousekeeping(
+  bed: FilesTestbed,
+  overrides: Partial<UploadHousekeepingInput> = {},
+): Promise<UploadHousekeepingReport> {
   return bed.deps.temporal.workflow.execute(UPLOAD_HOUSEKEEPING_WORKFLOW, {
     taskQueue: bed.taskQueue,
     workflowId: `test-upload-housekeeping-${randomUUID()}`,
@@ -42,7 +45,10 @@ export async function runUploadHousekeeping(bed: FilesTestbed, overrides: Partia
   });
 }
 
-export async function runNightlyMaintenance(bed: FilesTestbed, overrides: Partial<NightlyMaintenanceInput> = {}): Promise<NightlyMaintenanceReport> {
+export async function runNightlyMaintenance(
+  bed: FilesTestbed,
+  overrides: Partial<NightlyMaintenanceInput> = {},
+): Promise<NightlyMaintenanceReport> {
   return bed.deps.temporal.workflow.execute(NIGHTLY_MAINTENANCE_WORKFLOW, {
     taskQueue: bed.taskQueue,
     workflowId: `test-nightly-maintenance-${randomUUID()}`,
@@ -89,14 +95,20 @@ export async function plantFile(bed: FilesTestbed, ownerId: string, plant: Plant
     trashRootId: plant.trashedAt ? id : null,
   });
   if (plant.status === "processing" || plant.status === "ready") {
-    await User.query(db).patch({ usedBytes: User.raw("used_bytes + ?", [bytes.length]) as unknown as number }).where({ id: ownerId });
+    await User.query(db)
+      .patch({ usedBytes: User.raw("used_bytes + ?", [bytes.length]) as unknown as number })
+      .where({ id: ownerId });
   }
   if (plant.updatedAt) await db("files").where({ id }).update({ updatedAt: plant.updatedAt });
   return file;
 }
 
 /** A folder of the user's, in the trash since `trashedAt` when given. */
-export async function plantFolder(bed: FilesTestbed, ownerId: string, props: { parentId?: string | null; trashedAt?: Date } = {}): Promise<Folder> {
+export async function plantFolder(
+  bed: FilesTestbed,
+  ownerId: string,
+  props: { parentId?: string | null; trashedAt?: Date } = {},
+): Promise<Folder> {
   const id = randomUUID();
   return Folder.query(bed.deps.db).insertAndFetch({
     id,
@@ -123,7 +135,8 @@ export async function multipartUploadsOf(bed: FilesTestbed, userId: string): Pro
   let after: UploadsMarker | undefined;
   do {
     const page = await bed.deps.storage.listMultipartUploadsPage({ after, maxUploads: 1000 });
-    for (const upload of page.uploads) if (upload.key.startsWith(`${userId}/`)) found.push(`${upload.key} ${upload.uploadId}`);
+    for (const upload of page.uploads)
+      if (upload.key.startsWith(`${userId}/`)) found.push(`${upload.key} ${upload.uploadId}`);
     after = page.next ?? undefined;
   } while (after);
   return found.sort();
@@ -149,7 +162,11 @@ export async function snapshotOf(bed: FilesTestbed, userIds: string[]) {
 }
 
 /** Polls `read` until `done` says yes. */
-export async function waitUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
+export async function waitUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

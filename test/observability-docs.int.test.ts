@@ -18,22 +18,50 @@ const ours = [
   "files_waiting",
 ];
 const foreignPrefixes = ["temporal_", "minio_", "node_"];
-const functions = new Set(["sum", "rate", "increase", "max", "min", "by", "le", "histogram_quantile", "and", "status", "route", "workflow_type", "instance", "mountpoint", "fstype", "code", "outcome"]);
+const functions = new Set([
+  "sum",
+  "rate",
+  "increase",
+  "max",
+  "min",
+  "by",
+  "le",
+  "histogram_quantile",
+  "and",
+  "status",
+  "route",
+  "workflow_type",
+  "instance",
+  "mountpoint",
+  "fstype",
+  "code",
+  "outcome",
+]);
 
 /** Every identifier in a PromQL expression that names a metric. */
 function metricsIn(expr: string): string[] {
-  const withoutStrings = expr.replace(/"[^"]*"/g, "").replace(/\{[^}]*\}/g, "").replace(/\[[^\]]*\]/g, "");
+  const withoutStrings = expr
+    .replace(/"[^"]*"/g, "")
+    .replace(/\{[^}]*\}/g, "")
+    .replace(/\[[^\]]*\]/g, "");
   return (withoutStrings.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? []).filter((word) => !functions.has(word));
 }
 
 const known = (name: string) =>
-  ours.some((metric) => name === metric || name.startsWith(`${metric}_`)) || foreignPrefixes.some((prefix) => name.startsWith(prefix));
+  ours.some((metric) => name === metric || name.startsWith(`${metric}_`)) ||
+  foreignPrefixes.some((prefix) => name.startsWith(prefix));
 
 describe("docs/prometheus and docs/grafana", () => {
   it("alert rules pass promtool check rules and their unit tests", () => {
     const rules = path.join(docs, "prometheus", "alerts.yml");
-    expect(execFileSync("promtool", ["check", "rules", rules], { encoding: "utf8" })).toContain("SUCCESS: 6 rules found");
-    expect(execFileSync("promtool", ["test", "rules", path.join(docs, "prometheus", "alerts.test.yml")], { encoding: "utf8" })).toContain("SUCCESS");
+    expect(execFileSync("promtool", ["check", "rules", rules], { encoding: "utf8" })).toContain(
+      "SUCCESS: 6 rules found",
+    );
+    expect(
+      execFileSync("promtool", ["test", "rules", path.join(docs, "prometheus", "alerts.test.yml")], {
+        encoding: "utf8",
+      }),
+    ).toContain("SUCCESS");
   });
 
   it("the dashboard is Grafana JSON whose queries use only metrics that exist", () => {
@@ -41,10 +69,20 @@ describe("docs/prometheus and docs/grafana", () => {
       panels: { title: string; targets: { expr: string }[] }[];
     };
     const titles = dashboard.panels.map((panel) => panel.title).join(" | ");
-    for (const topic of ["Uploads", "success", "Scan latency", "detections", "downloads", "Queue depth", "Workflow failures"]) {
+    for (const topic of [
+      "Uploads",
+      "success",
+      "Scan latency",
+      "detections",
+      "downloads",
+      "Queue depth",
+      "Workflow failures",
+    ]) {
       expect(titles).toContain(topic);
     }
-    const unknown = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => metricsIn(target.expr))).filter((name) => !known(name));
+    const unknown = dashboard.panels
+      .flatMap((panel) => panel.targets.flatMap((target) => metricsIn(target.expr)))
+      .filter((name) => !known(name));
     expect(unknown).toEqual([]);
   });
 });

@@ -22,9 +22,16 @@ export function shareTestEnv(overrides: Record<string, string> = {}): Record<str
 }
 
 /** Uploads `bytes` as `name` and waits until the file is ready; returns its id. */
-export async function readyFile(url: string, user: TestUser, name: string, bytes: Buffer, extra: Record<string, unknown> = {}): Promise<string> {
+export async function readyFile(
+  url: string,
+  user: TestUser,
+  name: string,
+  bytes: Buffer,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const { fileId, complete } = await uploadFile(url, user, name, bytes, extra);
-  if (complete.status !== 202) throw new Error(`complete answered ${complete.status}: ${JSON.stringify(complete.body)}`);
+  if (complete.status !== 202)
+    throw new Error(`complete answered ${complete.status}: ${JSON.stringify(complete.body)}`);
   await waitForStatus(url, user, fileId, ["ready"]);
   return fileId;
 }
@@ -61,7 +68,8 @@ export interface DownloadReply {
 export async function downloadShare(url: string, token: string, options: DownloadOptions = {}): Promise<DownloadReply> {
   const headers: Record<string, string> = { "X-Forwarded-For": options.ip ?? randomIp() };
   if (options.userAgent) headers["User-Agent"] = options.userAgent;
-  if (options.headerPassword !== undefined) headers["X-Share-Password"] = Buffer.from(options.headerPassword, "utf8").toString("latin1");
+  if (options.headerPassword !== undefined)
+    headers["X-Share-Password"] = Buffer.from(options.headerPassword, "utf8").toString("latin1");
   let body: string | undefined;
   if (options.formPassword !== undefined) {
     headers["Content-Type"] = "application/x-www-form-urlencoded";
@@ -82,7 +90,10 @@ export function shareMetadata(url: string, token: string, ip = randomIp()): Prom
 }
 
 /** A share row written straight to the database, for states the API cannot reach on demand (the past). */
-export async function insertShare(deps: AppDeps, row: Partial<Share> & { ownerId: string; fileId: string | null }): Promise<Share> {
+export async function insertShare(
+  deps: AppDeps,
+  row: Partial<Share> & { ownerId: string; fileId: string | null },
+): Promise<Share> {
   return Share.query(deps.db).insertAndFetch({ token: randomToken(), ...row });
 }
 

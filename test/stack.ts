@@ -44,7 +44,7 @@ export async function startService(name: string): Promise<void> {
   await run("bash", [stackScript, "start", name], { env: stackEnv(), timeout: 120_000 });
   const ready = readiness[name];
   if (!ready) return;
-  for (const deadline = Date.now() + 60_000; !(await ready()); ) {
+  for (const deadline = Date.now() + 60_000; !(await ready());) {
     if (Date.now() > deadline) throw new Error(`${name} started but is not ready after 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -28,7 +28,12 @@ export async function api<T = Json>(
       ...(options.user ? { Authorization: `Bearer ${options.user.token}` } : {}),
       ...options.headers,
     },
-    body: options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? options.body
+          : JSON.stringify(options.body),
   });
   const text = await res.text();
   let body: Json = text;
@@ -56,7 +61,13 @@ export interface InitResult {
   partCount: number;
 }
 
-export async function initUpload(baseUrl: string, user: TestUser, name: string, sizeBytes: number, extra: Record<string, unknown> = {}) {
+export async function initUpload(
+  baseUrl: string,
+  user: TestUser,
+  name: string,
+  sizeBytes: number,
+  extra: Record<string, unknown> = {},
+) {
   return api(baseUrl, "POST", "/files/uploads", {
     user,
     body: { name, sizeBytes, ...extra },
@@ -64,11 +75,23 @@ export async function initUpload(baseUrl: string, user: TestUser, name: string, 
 }
 
 /** PUTs the given parts of `bytes` through presigned URLs, as a browser would. Returns their ETags. */
-export async function putParts(baseUrl: string, user: TestUser, fileId: string, bytes: Buffer, partSize: number, partNumbers: number[]) {
-  const signed = await api<{ parts: { partNumber: number; url: string }[] }>(baseUrl, "POST", `/files/${fileId}/parts`, {
-    user,
-    body: { partNumbers },
-  });
+export async function putParts(
+  baseUrl: string,
+  user: TestUser,
+  fileId: string,
+  bytes: Buffer,
+  partSize: number,
+  partNumbers: number[],
+) {
+  const signed = await api<{ parts: { partNumber: number; url: string }[] }>(
+    baseUrl,
+    "POST",
+    `/files/${fileId}/parts`,
+    {
+      user,
+      body: { partNumbers },
+    },
+  );
   if (signed.status !== 200) throw new Error(`signing failed: ${signed.status} ${JSON.stringify(signed.body)}`);
   return Promise.all(
     signed.body.parts.map(async ({ partNumber, url }) => {
@@ -81,24 +104,45 @@ export async function putParts(baseUrl: string, user: TestUser, fileId: string, 
 }
 
 /** init → sign → PUT every part → complete; returns the completed file's id and the complete response. */
-export async function uploadFile(baseUrl: string, user: TestUser, name: string, bytes: Buffer, extra: Record<string, unknown> = {}) {
+export async function uploadFile(
+  baseUrl: string,
+  user: TestUser,
+  name: string,
+  bytes: Buffer,
+  extra: Record<string, unknown> = {},
+) {
   const init = await initUpload(baseUrl, user, name, bytes.length, extra);
   if (init.status !== 201) throw new Error(`init failed: ${init.status} ${JSON.stringify(init.body)}`);
   const { partSize, partCount } = init.body;
   const fileId = init.body.file.id;
-  const parts = await putParts(baseUrl, user, fileId, bytes, partSize, Array.from({ length: partCount }, (_, i) => i + 1));
+  const parts = await putParts(
+    baseUrl,
+    user,
+    fileId,
+    bytes,
+    partSize,
+    Array.from({ length: partCount }, (_, i) => i + 1),
+  );
   const complete = await api(baseUrl, "POST", `/files/${fileId}/complete`, { user, body: { parts } });
   return { fileId, complete };
 }
 
 /** Polls GET /files/:id until its status is one of `statuses`. */
-export async function waitForStatus(baseUrl: string, user: TestUser, fileId: string, statuses: string[], timeoutMs = 30_000) {
+export async function waitForStatus(
+  baseUrl: string,
+  user: TestUser,
+  fileId: string,
+  statuses: string[],
+  timeoutMs = 30_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await api<{ file: { status: string } }>(baseUrl, "GET", `/files/${fileId}`, { user });
     if (res.status === 200 && statuses.includes(res.body.file.status)) return res.body.file as Json;
     if (Date.now() > deadline) {
-      throw new Error(`file ${fileId} not ${statuses.join("|")} after ${timeoutMs} ms: ${res.status} ${JSON.stringify(res.body)}`);
+      throw new Error(
+        `file ${fileId} not ${statuses.join("|")} after ${timeoutMs} ms: ${res.status} ${JSON.stringify(res.body)}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
@@ -108,9 +152,21 @@ export async function waitForStatus(baseUrl: string, user: TestUser, fileId: str
  * Stores a part with the server's own S3 credentials, bypassing the signed part length: stands for a
  * storage that does not enforce signed headers, so complete's own size check can be exercised.
  */
-export async function putPartDirectly(storage: Storage, s3Key: string, uploadId: string, partNumber: number, bytes: Buffer) {
+export async function putPartDirectly(
+  storage: Storage,
+  s3Key: string,
+  uploadId: string,
+  partNumber: number,
+  bytes: Buffer,
+) {
   const result = await storage.client.send(
-    new UploadPartCommand({ Bucket: storage.bucket, Key: s3Key, UploadId: uploadId, PartNumber: partNumber, Body: bytes }),
+    new UploadPartCommand({
+      Bucket: storage.bucket,
+      Key: s3Key,
+      UploadId: uploadId,
+      PartNumber: partNumber,
+      Body: bytes,
+    }),
   );
   return { partNumber, etag: result.ETag! };
 }

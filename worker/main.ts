@@ -44,17 +44,18 @@ async function main() {
     bucket: config.S3_BUCKET,
   });
   const clamd = new ClamdClient({
-      host: config.CLAMAV_HOST,
-      port: config.CLAMAV_PORT,
-      timeoutMs: config.CLAMAV_TIMEOUT_MS,
-      maxStreamBytes: config.CLAMAV_MAX_BYTES,
-    });
+    host: config.CLAMAV_HOST,
+    port: config.CLAMAV_PORT,
+    timeoutMs: config.CLAMAV_TIMEOUT_MS,
+    maxStreamBytes: config.CLAMAV_MAX_BYTES,
+  });
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-    if (config.SCHEDULES_ENABLED) await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, scheduleDefinitions(config), logger);
+    if (config.SCHEDULES_ENABLED)
+      await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, scheduleDefinitions(config), logger);
     const worker = await Worker.create({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

@@ -40,12 +40,16 @@ describe("metrics endpoints", () => {
       // Temporal must carry our names too. The SDK's follow once it is connected.
       const missing = new Set<string>();
       let text = "";
-      for (const deadline = Date.now() + 90_000; !/^temporal_/m.test(text); ) {
+      for (const deadline = Date.now() + 90_000; !/^temporal_/m.test(text);) {
         if (Date.now() > deadline || worker.child.exitCode !== null) {
-          throw new Error(`no temporal_ metrics on port ${port}; worker log:\n${await readFile(worker.logFile, "utf8")}`);
+          throw new Error(
+            `no temporal_ metrics on port ${port}; worker log:\n${await readFile(worker.logFile, "utf8")}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
-        text = await fetch(`http://127.0.0.1:${port}/metrics`).then((res) => res.text()).catch(() => "");
+        text = await fetch(`http://127.0.0.1:${port}/metrics`)
+          .then((res) => res.text())
+          .catch(() => "");
         const names = metricNames(text);
         if (text) workerNames.filter((name) => !names.has(name)).forEach((name) => missing.add(name));
       }

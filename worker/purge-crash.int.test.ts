@@ -1,9 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { AuditEntry, File, User } from "../db/models";
-import { NIGHTLY_MAINTENANCE_WORKFLOW, type NightlyMaintenanceReport, nightlyMaintenanceInput } from "../lib/housekeeping";
+import {
+  NIGHTLY_MAINTENANCE_WORKFLOW,
+  type NightlyMaintenanceReport,
+  nightlyMaintenanceInput,
+} from "../lib/housekeeping";
 import { createUser } from "../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../test/files-testbed";
-import { DAY, housekeepingTestSettings, keysOf, plantFile, runNightlyMaintenance, waitUntil } from "../test/housekeeping";
+import {
+  DAY,
+  housekeepingTestSettings,
+  keysOf,
+  plantFile,
+  runNightlyMaintenance,
+  waitUntil,
+} from "../test/housekeeping";
 import { spawnWorker, type WorkerProcess } from "../test/worker-process";
 
 // Needs dist/: run `pnpm build` first.
@@ -33,7 +44,14 @@ describe("the worker killed in the middle of a purge", () => {
     const expired: File[] = [];
     for (let i = 0; i < 150; i++) {
       const status = i % 10 === 0 ? "quarantined" : "ready";
-      expired.push(await plantFile(bed, uid, { status, bytes: Buffer.alloc(100 + i, 3), trashedAt: new Date(Date.now() - 40 * DAY), withThumbnail: i % 7 === 0 }));
+      expired.push(
+        await plantFile(bed, uid, {
+          status,
+          bytes: Buffer.alloc(100 + i, 3),
+          trashedAt: new Date(Date.now() - 40 * DAY),
+          withThumbnail: i % 7 === 0,
+        }),
+      );
     }
     const young = [
       await plantFile(bed, uid, { status: "ready", trashedAt: new Date(Date.now() - DAY) }),
@@ -41,7 +59,13 @@ describe("the worker killed in the middle of a purge", () => {
     ];
     const usedBefore = (await User.query(bed.deps.db).findById(uid))!.usedBytes;
     const released = expired.filter((file) => file.status === "ready").reduce((sum, file) => sum + file.sizeBytes, 0);
-    const remainingExpired = async () => File.query(bed.deps.db).whereIn("id", expired.map((file) => file.id)).resultSize();
+    const remainingExpired = async () =>
+      File.query(bed.deps.db)
+        .whereIn(
+          "id",
+          expired.map((file) => file.id),
+        )
+        .resultSize();
 
     const first = await startWorker();
     const handle = await bed.deps.temporal.workflow.start(NIGHTLY_MAINTENANCE_WORKFLOW, {
@@ -60,7 +84,12 @@ describe("the worker killed in the middle of a purge", () => {
     await startWorker();
     const report = (await handle.result()) as NightlyMaintenanceReport;
     expect(await remainingExpired()).toBe(0);
-    const deletions = await AuditEntry.query(bed.deps.db).whereIn("targetId", expired.map((file) => file.id)).where({ action: "file.deleted" });
+    const deletions = await AuditEntry.query(bed.deps.db)
+      .whereIn(
+        "targetId",
+        expired.map((file) => file.id),
+      )
+      .where({ action: "file.deleted" });
     expect(deletions).toHaveLength(expired.length);
     // The bytes came out exactly once per file: the reconcile after the purge found no drift.
     expect(report.reconcile.usersCorrected.sample).not.toContain(uid);
@@ -74,6 +103,8 @@ describe("the worker killed in the middle of a purge", () => {
     // Running it all again changes nothing.
     await runNightlyMaintenance(bed, { orphanObjectMinAgeMs: 0 });
     expect((await User.query(bed.deps.db).findById(uid))!.usedBytes).toBe(usedBefore - released);
-    expect((await File.query(bed.deps.db).where({ ownerId: uid })).map((file) => file.id).sort()).toEqual(young.map((file) => file.id).sort());
+    expect((await File.query(bed.deps.db).where({ ownerId: uid })).map((file) => file.id).sort()).toEqual(
+      young.map((file) => file.id).sort(),
+    );
   });
 });

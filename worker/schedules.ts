@@ -47,7 +47,12 @@ function toOptions(definition: ScheduleDefinition, taskQueue: string): ScheduleO
 }
 
 /** Creates each schedule, or brings an existing one up to date: safe on every worker start. */
-export async function ensureSchedules(client: Client, taskQueue: string, definitions: ScheduleDefinition[], logger: Logger): Promise<void> {
+export async function ensureSchedules(
+  client: Client,
+  taskQueue: string,
+  definitions: ScheduleDefinition[],
+  logger: Logger,
+): Promise<void> {
   for (const definition of definitions) {
     const options = toOptions(definition, taskQueue);
     try {

@@ -2,7 +2,16 @@ import { randomUUID } from "node:crypto";
 import { AuditEntry, File, Folder, Share, User } from "../db/models";
 import { createUser, type TestUser } from "../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../test/files-testbed";
-import { DAY, expectReported, housekeepingTestSettings, keysOf, plantFile, plantFolder, runNightlyMaintenance, snapshotOf } from "../test/housekeeping";
+import {
+  DAY,
+  expectReported,
+  housekeepingTestSettings,
+  keysOf,
+  plantFile,
+  plantFolder,
+  runNightlyMaintenance,
+  snapshotOf,
+} from "../test/housekeeping";
 
 const HOUR = 3600 * 1000;
 
@@ -86,14 +95,21 @@ describe("nightly maintenance", () => {
     const uid = user.user.id;
     const planted: File[] = [];
     // Pages of 2 keys, 20 keys per activity call: the user's keys span several calls.
-    for (let i = 0; i < 12; i++) planted.push(await plantFile(bed, uid, { status: "ready", withObject: i % 3 !== 0, withThumbnail: i % 4 === 0 }));
+    for (let i = 0; i < 12; i++)
+      planted.push(await plantFile(bed, uid, { status: "ready", withObject: i % 3 !== 0, withThumbnail: i % 4 === 0 }));
     const orphans: string[] = [];
     for (let i = 0; i < 14; i++) orphans.push(await putOrphan(`${uid}/${randomUUID()}`, 5));
     const missing = planted.filter((_, i) => i % 3 === 0);
 
     await runNightlyMaintenance(bed, { orphanObjectMinAgeMs: HOUR, batchSize: 2, maxHistoryEvents: 40 });
     const [entry] = await reconciledEntries(user);
-    expect(entry.details).toMatchObject({ drift: 0, orphanObjects: 14, orphanBytes: 70, missingObjects: 4, orphansDeleted: 0 });
+    expect(entry.details).toMatchObject({
+      drift: 0,
+      orphanObjects: 14,
+      orphanBytes: 70,
+      missingObjects: 4,
+      orphansDeleted: 0,
+    });
     expect([...(entry.details.orphanKeys as string[])].sort()).toEqual(orphans.sort());
     expect([...(entry.details.missingFileIds as string[])].sort()).toEqual(missing.map((file) => file.id).sort());
   });
@@ -115,7 +131,11 @@ describe("nightly maintenance", () => {
     const inFolderOld = await plantFile(bed, uid, { status: "ready", folderId: subfolderOld.id, trashedAt: old(31) });
     const folderYoung = await plantFolder(bed, uid, { trashedAt: old(3) });
     const inFolderYoung = await plantFile(bed, uid, { status: "ready", folderId: folderYoung.id, trashedAt: old(3) });
-    const share = await Share.query(bed.deps.db).insertAndFetch({ fileId: trashOld.id, ownerId: uid, token: randomUUID() });
+    const share = await Share.query(bed.deps.db).insertAndFetch({
+      fileId: trashOld.id,
+      ownerId: uid,
+      token: randomUUID(),
+    });
 
     const gone = [trashOld, trashOldProcessing, quarantineOld, failedOld, inFolderOld];
     const kept = [trashYoung, live, quarantineYoung, failedYoung, inFolderYoung];
@@ -133,7 +153,9 @@ describe("nightly maintenance", () => {
 
     const remaining = await File.query(bed.deps.db).where({ ownerId: uid });
     expect(remaining.map((file) => file.id).sort()).toEqual(kept.map((file) => file.id).sort());
-    expect((await Folder.query(bed.deps.db).where({ ownerId: uid })).map((folder) => folder.id)).toEqual([folderYoung.id]);
+    expect((await Folder.query(bed.deps.db).where({ ownerId: uid })).map((folder) => folder.id)).toEqual([
+      folderYoung.id,
+    ]);
     const keys = await keysOf(bed, uid);
     for (const file of gone) expect(keys).not.toContain(file.s3Key);
     expect(keys).not.toContain(trashOld.thumbnailKey);
@@ -141,8 +163,19 @@ describe("nightly maintenance", () => {
     const revoked = (await Share.query(bed.deps.db).findById(share.id))!;
     expect(revoked.revokedAt).not.toBeNull();
     expect(revoked.fileId).toBeNull();
-    const deletions = await AuditEntry.query(bed.deps.db).whereIn("targetId", gone.map((file) => file.id)).where({ action: "file.deleted" });
-    expect(deletions.map((entry) => entry.details.reason).sort()).toEqual(["failed_retention", "quarantine_retention", "trash_retention", "trash_retention", "trash_retention"]);
+    const deletions = await AuditEntry.query(bed.deps.db)
+      .whereIn(
+        "targetId",
+        gone.map((file) => file.id),
+      )
+      .where({ action: "file.deleted" });
+    expect(deletions.map((entry) => entry.details.reason).sort()).toEqual([
+      "failed_retention",
+      "quarantine_retention",
+      "trash_retention",
+      "trash_retention",
+      "trash_retention",
+    ]);
     expect(await bed.workerRegistry.metrics()).toMatch(/^files_purged_total\{reason="trash"\} [1-9]\d*$/m);
 
     // A second run deletes nothing more and releases nothing twice.
@@ -154,7 +187,11 @@ describe("nightly maintenance", () => {
 
   it("keeps a due file whose owner's used_bytes is below its size, corrects the counter, and purges the file the next night", async () => {
     const user = await createUser(bed.deps);
-    const due = await plantFile(bed, user.user.id, { status: "ready", bytes: Buffer.alloc(500, 1), trashedAt: new Date(Date.now() - 31 * DAY) });
+    const due = await plantFile(bed, user.user.id, {
+      status: "ready",
+      bytes: Buffer.alloc(500, 1),
+      trashedAt: new Date(Date.now() - 31 * DAY),
+    });
     await bed.deps.db("users").where({ id: user.user.id }).update({ usedBytes: 10 });
 
     const first = await runNightlyMaintenance(bed);

@@ -44,7 +44,13 @@ function startState(input: NightlyMaintenanceInput): NightlyMaintenanceState {
     reconcileCursor: null,
     report: {
       dryRun: input.dryRun,
-      purged: { trash: emptyTally(), quarantine: emptyTally(), failed: emptyTally(), folders: emptyTally(), blocked: emptyTally() },
+      purged: {
+        trash: emptyTally(),
+        quarantine: emptyTally(),
+        failed: emptyTally(),
+        folders: emptyTally(),
+        blocked: emptyTally(),
+      },
       reconcile: emptyReconcileReport(),
     },
   };
@@ -60,7 +66,10 @@ const nextPhase = (phase: Phase): Phase => phases[phases.indexOf(phase) + 1];
  * Purging comes first so the sweep also collects objects a crashed purge left behind. One batch
  * per activity call; every step is safe to repeat, so the run can stop anywhere and go on.
  */
-export async function nightlyMaintenance(input: NightlyMaintenanceInput, carried?: NightlyMaintenanceState): Promise<NightlyMaintenanceReport> {
+export async function nightlyMaintenance(
+  input: NightlyMaintenanceInput,
+  carried?: NightlyMaintenanceState,
+): Promise<NightlyMaintenanceReport> {
   const acts = proxyActivities<Activities>({
     startToCloseTimeout: "10 minutes",
     heartbeatTimeout: input.heartbeatTimeoutMs,
@@ -71,7 +80,13 @@ export async function nightlyMaintenance(input: NightlyMaintenanceInput, carried
   const { report } = state;
 
   async function purgeStep(kind: PurgeKind) {
-    const batch = await acts.purgeExpiredFiles({ dryRun, kind, before: state.cutoffs[kind], after: state.rowCursor, limit });
+    const batch = await acts.purgeExpiredFiles({
+      dryRun,
+      kind,
+      before: state.cutoffs[kind],
+      after: state.rowCursor,
+      limit,
+    });
     addTally(report.purged[kind], batch.tally);
     addTally(report.purged.blocked, batch.blocked);
     state.rowCursor = batch.next;
@@ -79,7 +94,12 @@ export async function nightlyMaintenance(input: NightlyMaintenanceInput, carried
   }
 
   async function foldersStep() {
-    const batch = await acts.purgeExpiredFolders({ dryRun, before: state.cutoffs.trash, after: state.rowCursor, limit });
+    const batch = await acts.purgeExpiredFolders({
+      dryRun,
+      before: state.cutoffs.trash,
+      after: state.rowCursor,
+      limit,
+    });
     addTally(report.purged.folders, batch.tally);
     state.foldersThisPass += batch.tally.count;
     state.rowCursor = batch.next;
@@ -90,7 +110,12 @@ export async function nightlyMaintenance(input: NightlyMaintenanceInput, carried
   }
 
   async function reconcileStep() {
-    const batch = await acts.reconcileStorage({ dryRun, after: state.reconcileCursor, limit, orphanBefore: state.cutoffs.orphan });
+    const batch = await acts.reconcileStorage({
+      dryRun,
+      after: state.reconcileCursor,
+      limit,
+      orphanBefore: state.cutoffs.orphan,
+    });
     addReconcileReport(report.reconcile, batch.report);
     state.reconcileCursor = batch.next;
     if (!batch.next) state.phase = "done";

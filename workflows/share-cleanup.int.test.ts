@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { Share, ShareDownload } from "../db/models";
-import { SHARE_CLEANUP_SCHEDULE_ID, SHARE_CLEANUP_WORKFLOW, shareCleanupInput, type ShareCleanupResult } from "../lib/share-cleanup";
+import {
+  SHARE_CLEANUP_SCHEDULE_ID,
+  SHARE_CLEANUP_WORKFLOW,
+  shareCleanupInput,
+  type ShareCleanupResult,
+} from "../lib/share-cleanup";
 import { createUser, type TestUser } from "../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../test/files-testbed";
 import { eventually, insertShare, readyFile, shareTestEnv } from "../test/shares";
@@ -17,7 +22,13 @@ describe("the hourly share-cleanup schedule", () => {
   let trashedFileId: string;
   beforeAll(async () => {
     // Batches of 3, so every kind below takes several statements.
-    bed = await startFilesTestbed(shareTestEnv({ SHARE_CLEANUP_BATCH_SIZE: "3", SHARE_REVOKED_RETENTION_DAYS: "30", SHARE_PASSWORD_WINDOW_SECONDS: "900" }));
+    bed = await startFilesTestbed(
+      shareTestEnv({
+        SHARE_CLEANUP_BATCH_SIZE: "3",
+        SHARE_REVOKED_RETENTION_DAYS: "30",
+        SHARE_PASSWORD_WINDOW_SECONDS: "900",
+      }),
+    );
     owner = await createUser(bed.deps);
     fileId = await readyFile(bed.server.url, owner, "kept.txt", randomBytesOf(10));
     trashedFileId = await readyFile(bed.server.url, owner, "binned.txt", randomBytesOf(10));
@@ -44,8 +55,14 @@ describe("the hourly share-cleanup schedule", () => {
     try {
       const described = await handle.describe();
       expect(described.spec.intervals).toMatchObject([{ every: 60 * 60_000 }]);
-      expect(described.action).toMatchObject({ type: "startWorkflow", workflowType: SHARE_CLEANUP_WORKFLOW, taskQueue: bed.taskQueue });
-      expect(described.action.type === "startWorkflow" && described.action.args).toEqual([shareCleanupInput(bed.deps.config)]);
+      expect(described.action).toMatchObject({
+        type: "startWorkflow",
+        workflowType: SHARE_CLEANUP_WORKFLOW,
+        taskQueue: bed.taskQueue,
+      });
+      expect(described.action.type === "startWorkflow" && described.action.args).toEqual([
+        shareCleanupInput(bed.deps.config),
+      ]);
       await handle.trigger();
       const action = await eventually(async () => (await handle.describe()).info.recentActions[0]?.action, 30_000);
       return await bed.deps.temporal.workflow.getHandle(action.workflow.workflowId).result();
@@ -57,18 +74,35 @@ describe("the hourly share-cleanup schedule", () => {
   it("deletes expired, consumed and long-revoked shares (with their logs) in batches, and nothing else", async () => {
     const expired = await many(7, { expiresAt: ago(HOUR) });
     const consumed = await many(4, { maxDownloads: 2, downloadCount: 2 });
-    const longRevoked = [...(await many(3, { revokedAt: ago(31 * DAY) })), ...(await many(1, { fileId: null, revokedAt: ago(40 * DAY) }))];
-    await ShareDownload.query(bed.deps.db).insert({ shareId: expired[0].id, ip: "10.0.0.9", userAgent: "x", bytes: 10 });
+    const longRevoked = [
+      ...(await many(3, { revokedAt: ago(31 * DAY) })),
+      ...(await many(1, { fileId: null, revokedAt: ago(40 * DAY) })),
+    ];
+    await ShareDownload.query(bed.deps.db).insert({
+      shareId: expired[0].id,
+      ip: "10.0.0.9",
+      userAgent: "x",
+      bytes: 10,
+    });
     await guessCounter(expired[1].id, ago(HOUR));
 
     const kept = {
       live: await insertShare(bed.deps, { ownerId: owner.user.id, fileId }),
-      expiresLater: await insertShare(bed.deps, { ownerId: owner.user.id, fileId, expiresAt: new Date(Date.now() + HOUR) }),
+      expiresLater: await insertShare(bed.deps, {
+        ownerId: owner.user.id,
+        fileId,
+        expiresAt: new Date(Date.now() + HOUR),
+      }),
       partlyUsed: await insertShare(bed.deps, { ownerId: owner.user.id, fileId, maxDownloads: 3, downloadCount: 2 }),
       recentlyRevoked: await insertShare(bed.deps, { ownerId: owner.user.id, fileId, revokedAt: ago(29 * DAY) }),
       fileInTrash: await insertShare(bed.deps, { ownerId: owner.user.id, fileId: trashedFileId }),
     };
-    await ShareDownload.query(bed.deps.db).insert({ shareId: kept.partlyUsed.id, ip: "10.0.0.9", userAgent: "x", bytes: 10 });
+    await ShareDownload.query(bed.deps.db).insert({
+      shareId: kept.partlyUsed.id,
+      ip: "10.0.0.9",
+      userAgent: "x",
+      bytes: 10,
+    });
     await guessCounter(kept.live.id, ago(2 * HOUR)); // window over: spent
     await guessCounter(kept.partlyUsed.id, ago(60_000)); // window still running
 
@@ -83,9 +117,16 @@ describe("the hourly share-cleanup schedule", () => {
     expect(await Share.query(bed.deps.db).findByIds(gone)).toEqual([]);
     expect(await ShareDownload.query(bed.deps.db).where({ shareId: expired[0].id })).toEqual([]);
     const remaining = await Share.query(bed.deps.db).findByIds(Object.values(kept).map((s) => s.id));
-    expect(remaining.map((s) => s.id).sort()).toEqual(Object.values(kept).map((s) => s.id).sort());
+    expect(remaining.map((s) => s.id).sort()).toEqual(
+      Object.values(kept)
+        .map((s) => s.id)
+        .sort(),
+    );
     expect(await ShareDownload.query(bed.deps.db).where({ shareId: kept.partlyUsed.id })).toHaveLength(1);
-    const counters = await bed.deps.db("sharePasswordGuesses").whereIn("shareId", [kept.live.id, kept.partlyUsed.id]).select("shareId");
+    const counters = await bed.deps
+      .db("sharePasswordGuesses")
+      .whereIn("shareId", [kept.live.id, kept.partlyUsed.id])
+      .select("shareId");
     expect(counters).toEqual([{ shareId: kept.partlyUsed.id }]);
 
     // Running again (an interrupted run retried, or the next hour) finds nothing more of ours.

@@ -9,7 +9,10 @@ const kinds: ShareCleanupKind[] = ["expired", "consumed", "revoked", "passwordGu
  * retention and spent password-guess counters, in batches. Safe to stop and run again: every batch
  * is its own statement, and a rerun simply finds fewer rows.
  */
-export async function shareCleanup(input: ShareCleanupInput, carried?: ShareCleanupResult): Promise<ShareCleanupResult> {
+export async function shareCleanup(
+  input: ShareCleanupInput,
+  carried?: ShareCleanupResult,
+): Promise<ShareCleanupResult> {
   const { purgeShares } = proxyActivities<Activities>({
     startToCloseTimeout: "5 minutes",
     heartbeatTimeout: "1 minute",

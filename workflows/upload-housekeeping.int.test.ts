@@ -2,11 +2,21 @@ import { randomUUID } from "node:crypto";
 import { WorkflowNotFoundError } from "@temporalio/client";
 import { AuditEntry, File, UploadEvent, User } from "../db/models";
 import { fileLifecycleId } from "../lib/file-lifecycle";
-import { UPLOAD_HOUSEKEEPING_WORKFLOW, type UploadHousekeepingReport, uploadHousekeepingInput } from "../lib/housekeeping";
+import {
+  UPLOAD_HOUSEKEEPING_WORKFLOW,
+  type UploadHousekeepingReport,
+  uploadHousekeepingInput,
+} from "../lib/housekeeping";
 import { isMissing } from "../lib/s3";
 import { createUser, type TestUser } from "../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../test/files-testbed";
-import { expectReported, housekeepingTestSettings, multipartUploadsOf, plantFile, runUploadHousekeeping } from "../test/housekeeping";
+import {
+  expectReported,
+  housekeepingTestSettings,
+  multipartUploadsOf,
+  plantFile,
+  runUploadHousekeeping,
+} from "../test/housekeeping";
 import { api, initUpload, putParts, randomBytesOf, uploadFile, waitForStatus } from "../test/uploads";
 
 const MiB = 1024 * 1024;
@@ -29,7 +39,10 @@ describe("upload housekeeping", () => {
 
   const reservedOf = async (user: TestUser) => (await User.query(bed.deps.db).findById(user.user.id))!.reservedBytes;
   const backdateHeartbeat = (fileId: string, ms: number) =>
-    bed.deps.db("files").where({ id: fileId }).update({ lastHeartbeatAt: new Date(Date.now() - ms) });
+    bed.deps
+      .db("files")
+      .where({ id: fileId })
+      .update({ lastHeartbeatAt: new Date(Date.now() - ms) });
   const uploadExists = async (key: string, uploadId: string) =>
     bed.deps.storage.listParts(key, uploadId).then(
       () => true,
@@ -69,7 +82,9 @@ describe("upload housekeeping", () => {
       ["initiated", null],
       ["failed", "stale"],
     ]);
-    expect(await AuditEntry.query(bed.deps.db).where({ targetId: stale.file.id, action: "upload.failed" })).toHaveLength(1);
+    expect(
+      await AuditEntry.query(bed.deps.db).where({ targetId: stale.file.id, action: "upload.failed" }),
+    ).toHaveLength(1);
 
     // A second run finds nothing more to do and releases nothing twice.
     await runUploadHousekeeping(bed);
@@ -140,7 +155,9 @@ describe("upload housekeeping", () => {
       const report = await runUploadHousekeeping(bed, { dryRun: true });
       expect(report.dryRun).toBe(true);
       expectReported(report.restartedLifecycles, [stuck.id]);
-      await expect(bed.deps.temporal.workflow.getHandle(fileLifecycleId(stuck.id)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      await expect(bed.deps.temporal.workflow.getHandle(fileLifecycleId(stuck.id)).describe()).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
       expect((await File.query(bed.deps.db).findById(stuck.id))!.status).toBe("processing");
     } finally {
       await runUploadHousekeeping(bed);
@@ -165,7 +182,10 @@ describe("upload housekeeping", () => {
     });
     const report = (await handle.result()) as UploadHousekeepingReport;
     // The history grew past its limit, so the run went on as a new one, carrying its tallies.
-    expect((await bed.deps.temporal.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe("CONTINUED_AS_NEW");
+    expect(
+      (await bed.deps.temporal.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status
+        .name,
+    ).toBe("CONTINUED_AS_NEW");
     expect(report.staleUploads.count).toBeGreaterThanOrEqual(7);
     expectReported(report.staleUploads, fileIds);
     const files = await File.query(bed.deps.db).whereIn("id", fileIds);

@@ -25,7 +25,12 @@ function startState(input: UploadHousekeepingInput): UploadHousekeepingState {
     initiatedBefore: new Date(now - input.orphanUploadMinAgeMs).toISOString(),
     rowCursor: null,
     uploadsMarker: null,
-    report: { dryRun: input.dryRun, staleUploads: emptyTally(), orphanMultipartUploads: emptyTally(), restartedLifecycles: emptyTally() },
+    report: {
+      dryRun: input.dryRun,
+      staleUploads: emptyTally(),
+      orphanMultipartUploads: emptyTally(),
+      restartedLifecycles: emptyTally(),
+    },
   };
 }
 
@@ -35,7 +40,10 @@ function startState(input: UploadHousekeepingInput): UploadHousekeepingState {
  * FileLifecycle for files left in processing without one. One batch per activity call; every step
  * is safe to repeat, so the run can stop anywhere and go on. With dryRun it only reports.
  */
-export async function uploadHousekeeping(input: UploadHousekeepingInput, carried?: UploadHousekeepingState): Promise<UploadHousekeepingReport> {
+export async function uploadHousekeeping(
+  input: UploadHousekeepingInput,
+  carried?: UploadHousekeepingState,
+): Promise<UploadHousekeepingReport> {
   const { abortStaleUploads, abortOrphanMultipartUploads, restartStuckFiles } = proxyActivities<Activities>({
     startToCloseTimeout: "10 minutes",
     heartbeatTimeout: input.heartbeatTimeoutMs,
@@ -55,7 +63,12 @@ export async function uploadHousekeeping(input: UploadHousekeepingInput, carried
         break;
       }
       case "orphan_multipart_uploads": {
-        const batch = await abortOrphanMultipartUploads({ dryRun, initiatedBefore: state.initiatedBefore, after: state.uploadsMarker, limit });
+        const batch = await abortOrphanMultipartUploads({
+          dryRun,
+          initiatedBefore: state.initiatedBefore,
+          after: state.uploadsMarker,
+          limit,
+        });
         addTally(state.report.orphanMultipartUploads, batch.tally);
         state.uploadsMarker = batch.next;
         if (!batch.next) state.phase = "stuck_files";

@@ -22,10 +22,14 @@ export async function presentedAccessClaims(ctx: AppContext): Promise<AccessClai
  */
 export function requireUser() {
   return async (ctx: AppContext, next: Next) => {
-    if (!bearer.test(ctx.get("Authorization"))) throw unauthorized("unauthorized", "A bearer access token is required.");
+    if (!bearer.test(ctx.get("Authorization")))
+      throw unauthorized("unauthorized", "A bearer access token is required.");
     const claims = await presentedAccessClaims(ctx);
     if (!claims) throw unauthorized("invalid_token", "The access token is invalid or expired.");
-    const [user, live] = await Promise.all([findActiveUser(ctx.deps.db, claims.userId), isSessionLive(ctx.deps.db, claims)]);
+    const [user, live] = await Promise.all([
+      findActiveUser(ctx.deps.db, claims.userId),
+      isSessionLive(ctx.deps.db, claims),
+    ]);
     if (!user || !live) throw unauthorized("invalid_token", "The access token is invalid or expired.");
     ctx.state.userId = user.id;
     ctx.state.user = user;

@@ -19,7 +19,8 @@ export function parseBody() {
     encoding: "utf-8",
     onError(err, ctx) {
       const encoding = ctx.get("Content-Encoding") || "identity";
-      if (!knownEncodings.has(encoding)) throw unsupportedMediaType("Unsupported Content-Encoding: send identity, gzip, deflate or br.");
+      if (!knownEncodings.has(encoding))
+        throw unsupportedMediaType("Unsupported Content-Encoding: send identity, gzip, deflate or br.");
       // zlib rejects a broken gzip, deflate or br stream with a plain error that has no status.
       if (encoding !== "identity" && (err as { status?: unknown }).status === undefined) {
         throw new AppError(400, "invalid_content_encoding", `The body is not valid ${encoding} data.`);

@@ -37,7 +37,11 @@ export function errorHandler() {
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
       ctx.body = {
-        error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
         requestId: ctx.state.requestId,
       };
     }
@@ -46,10 +50,12 @@ export function errorHandler() {
 
 function toAppError(caught: unknown): AppError {
   if (caught instanceof AppError) return caught;
-  if (caught instanceof ZodError) return new AppError(400, "validation_failed", "The request is not valid.", describeZodError(caught));
+  if (caught instanceof ZodError)
+    return new AppError(400, "validation_failed", "The request is not valid.", describeZodError(caught));
   const http = caught as HttpLikeError;
   if (typeof http?.status === "number" && http.status >= 400 && http.status < 500) {
-    if (http.type === "entity.parse.failed" || (caught instanceof SyntaxError && http.status === 400)) return new AppError(400, "invalid_json", "The body is not valid JSON.");
+    if (http.type === "entity.parse.failed" || (caught instanceof SyntaxError && http.status === 400))
+      return new AppError(400, "invalid_json", "The body is not valid JSON.");
     const message = http.expose && http.message ? http.message : "The request could not be handled.";
     return new AppError(http.status, codeByStatus[http.status] ?? "bad_request", message);
   }

@@ -20,7 +20,11 @@ describe("rate limits", () => {
   let deps: AppDeps;
   let server: TestServer;
   beforeAll(async () => {
-    useAccountsTestEnv({ RATE_LIMIT_AUTH_PER_MINUTE: "5", RATE_LIMIT_UPLOAD_PER_MINUTE: "3", RATE_LIMIT_PUBLIC_PER_MINUTE: "4" });
+    useAccountsTestEnv({
+      RATE_LIMIT_AUTH_PER_MINUTE: "5",
+      RATE_LIMIT_UPLOAD_PER_MINUTE: "3",
+      RATE_LIMIT_PUBLIC_PER_MINUTE: "4",
+    });
     deps = await createTestDeps();
     server = await startTestServer(deps);
   });
@@ -59,15 +63,20 @@ describe("rate limits", () => {
 
   it("counts the address our proxy appended, not one the client put in front of it", async () => {
     const ip = randomIp();
-    for (let i = 0; i < 5; i++) expect((await resend(server.url, { "X-Forwarded-For": `${randomIp()}, ${ip}` })).status).toBe(202);
+    for (let i = 0; i < 5; i++)
+      expect((await resend(server.url, { "X-Forwarded-For": `${randomIp()}, ${ip}` })).status).toBe(202);
     expect((await resend(server.url, { "X-Forwarded-For": `${randomIp()}, ${ip}` })).status).toBe(429);
   });
 
   it("ignores X-Forwarded-For without TRUST_PROXY: every request counts against the socket's address", async () => {
-    const plain = { ...deps, config: { ...deps.config, TRUST_PROXY: false, RATE_LIMIT_PREFIX: `coffer:test:${randomUUID()}` } };
+    const plain = {
+      ...deps,
+      config: { ...deps.config, TRUST_PROXY: false, RATE_LIMIT_PREFIX: `coffer:test:${randomUUID()}` },
+    };
     const plainServer = await startTestServer(plain);
     try {
-      for (let i = 0; i < 5; i++) expect((await resend(plainServer.url, { "X-Forwarded-For": randomIp() })).status).toBe(202);
+      for (let i = 0; i < 5; i++)
+        expect((await resend(plainServer.url, { "X-Forwarded-For": randomIp() })).status).toBe(202);
       expect((await resend(plainServer.url, { "X-Forwarded-For": randomIp() })).status).toBe(429);
     } finally {
       await plainServer.close();
@@ -79,7 +88,8 @@ describe("rate limits", () => {
     const offline = { ...deps, redis, config: { ...deps.config, RATE_LIMIT_AUTH_PER_MINUTE: 1 } };
     const offlineServer = await startTestServer(offline);
     try {
-      for (let i = 0; i < 3; i++) expect((await resend(offlineServer.url, { "X-Forwarded-For": "10.9.9.9" })).status).toBe(202);
+      for (let i = 0; i < 3; i++)
+        expect((await resend(offlineServer.url, { "X-Forwarded-For": "10.9.9.9" })).status).toBe(202);
     } finally {
       await offlineServer.close();
       redis.disconnect();
@@ -104,7 +114,8 @@ describe("rate limits", () => {
     try {
       const alice = await createUser(deps);
       const bob = await createUser(deps);
-      for (let i = 0; i < 3; i++) expect((await call(url, "POST", "/upload", { token: alice.token, ip: randomIp() })).status).toBe(204);
+      for (let i = 0; i < 3; i++)
+        expect((await call(url, "POST", "/upload", { token: alice.token, ip: randomIp() })).status).toBe(204);
       const limited = await call(url, "POST", "/upload", { token: alice.token, ip: randomIp() });
       expect(limited.status).toBe(429);
       expect(limited.body).toMatchObject({ error: { code: "rate_limited" } });

@@ -88,7 +88,10 @@ export function rateLimit(kind: RateLimitKind) {
       });
     } catch (error) {
       if (admitted) throw error;
-      ctx.deps.logger.warn({ err: error, kind, requestId: ctx.state.requestId }, "rate limiter unavailable; request let through");
+      ctx.deps.logger.warn(
+        { err: error, kind, requestId: ctx.state.requestId },
+        "rate limiter unavailable; request let through",
+      );
       return next();
     }
     if (!admitted) {

@@ -13,7 +13,10 @@ describe("request logs", () => {
     const bed = await startFilesTestbed({ LOG_LEVEL: "debug" });
     resetConfig();
     const lines: string[] = [];
-    const deps = buildDeps(getConfig(), createLogger({ level: "debug", name: "api" }, { write: (line: string) => void lines.push(line) }));
+    const deps = buildDeps(
+      getConfig(),
+      createLogger({ level: "debug", name: "api" }, { write: (line: string) => void lines.push(line) }),
+    );
     const server = await startTestServer(deps);
     try {
       const email = uniqueEmail();
@@ -42,17 +45,37 @@ describe("request logs", () => {
       });
       expect(share.status).toBe(201);
       const shareToken = share.body.url.split("/s/")[1];
-      const download = await api(server.url, "POST", `/s/${shareToken}/download`, { headers: { "X-Share-Password": sharePassword, "X-Forwarded-For": ip } });
+      const download = await api(server.url, "POST", `/s/${shareToken}/download`, {
+        headers: { "X-Share-Password": sharePassword, "X-Forwarded-For": ip },
+      });
       expect(download.status).toBe(200);
-      await call(server.url, "POST", "/auth/logout", { headers: { Cookie: `refresh_token=${session.refreshToken}` }, ip });
+      await call(server.url, "POST", "/auth/logout", {
+        headers: { Cookie: `refresh_token=${session.refreshToken}` },
+        ip,
+      });
 
       const log = lines.join("");
-      for (const secret of [password, "wrong password, also secret", verification, session.accessToken, session.refreshToken, refreshed.body.accessToken, sharePassword, shareToken]) {
+      for (const secret of [
+        password,
+        "wrong password, also secret",
+        verification,
+        session.accessToken,
+        session.refreshToken,
+        refreshed.body.accessToken,
+        sharePassword,
+        shareToken,
+      ]) {
         expect(log.includes(secret)).toBe(false);
       }
       const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request");
       const meLine = requests.find((entry) => entry.route === "/api/me");
-      expect(meLine).toMatchObject({ requestId: expect.any(String), userId: me.body.user.id, method: "GET", status: 200, latencyMs: expect.any(Number) });
+      expect(meLine).toMatchObject({
+        requestId: expect.any(String),
+        userId: me.body.user.id,
+        method: "GET",
+        status: 200,
+        latencyMs: expect.any(Number),
+      });
       expect(requests.find((entry) => entry.route === "/api/s/:token/download")).toMatchObject({ status: 200 });
     } finally {
       await server.close();

@@ -23,10 +23,16 @@ describe("every response says nosniff and no-store", () => {
 
   it("on login and refresh, which carry tokens", async () => {
     const { user } = await createUser(deps);
-    const login = await call<{ accessToken: string }>(server.url, "POST", "/auth/login", { body: { email: user.email, password: testPassword }, ip: randomIp() });
+    const login = await call<{ accessToken: string }>(server.url, "POST", "/auth/login", {
+      body: { email: user.email, password: testPassword },
+      ip: randomIp(),
+    });
     expect(login.status).toBe(200);
     expectHeaders(login, "login");
-    const cookie = login.headers.getSetCookie().find((line) => line.startsWith("coffer_refresh="))!.split(";")[0];
+    const cookie = login.headers
+      .getSetCookie()
+      .find((line) => line.startsWith("coffer_refresh="))!
+      .split(";")[0];
     const refresh = await call(server.url, "POST", "/auth/refresh", { headers: { Cookie: cookie }, ip: randomIp() });
     expect(refresh.status).toBe(200);
     expectHeaders(refresh, "refresh");
@@ -38,7 +44,11 @@ describe("every response says nosniff and no-store", () => {
   it("on errors and on routes that do not exist", async () => {
     const { token } = await createUser(deps);
     const cases: [string, string, Parameters<typeof call>[3]][] = [
-      ["POST", "/auth/login", { body: { email: "nobody@example.com", password: "a long enough password" }, ip: randomIp() }],
+      [
+        "POST",
+        "/auth/login",
+        { body: { email: "nobody@example.com", password: "a long enough password" }, ip: randomIp() },
+      ],
       ["POST", "/auth/login", { raw: "{not json", ip: randomIp() }],
       ["GET", "/me", {}],
       ["GET", "/no/such/route", {}],

@@ -9,7 +9,10 @@ import { User } from "../models";
 const cliJs = path.resolve(__dirname, "..", "..", "dist", "db", "cli.js");
 
 /** Runs the built CLI with the test environment plus `env`, and no .env file in reach. */
-function cli(command: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  command: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliJs, command], { cwd: "/", env: { ...process.env, ...env } });
     let stdout = "";
@@ -46,7 +49,9 @@ describe("db:seed (the admin seed)", () => {
 
   it("creates exactly one admin when two seeds run at once", async () => {
     const email = adminEmail();
-    const runs = await Promise.all([1, 2].map(() => cli("seed", { ADMIN_EMAIL: email, ADMIN_PASSWORD: "first admin password" })));
+    const runs = await Promise.all(
+      [1, 2].map(() => cli("seed", { ADMIN_EMAIL: email, ADMIN_PASSWORD: "first admin password" })),
+    );
     expect(runs.map((run) => run.code)).toEqual([0, 0]);
     expect(runs.map((run) => run.stdout.split(": ")[1].split(" ")[0].trim()).sort()).toEqual(["created", "unchanged"]);
     expect(await accountsOf(email)).toHaveLength(1);
@@ -71,7 +76,10 @@ describe("db:seed (the admin seed)", () => {
     const [admin] = await accountsOf(email);
     expect(await argon2.verify(admin.passwordHash, "a password set later")).toBe(true);
 
-    const nobody = await cli("reset-admin-password", { ADMIN_EMAIL: adminEmail(), ADMIN_PASSWORD: "a password set later" });
+    const nobody = await cli("reset-admin-password", {
+      ADMIN_EMAIL: adminEmail(),
+      ADMIN_PASSWORD: "a password set later",
+    });
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain("no admin");
   });
@@ -86,7 +94,9 @@ describe("db:seed (the admin seed)", () => {
       ADMIN_PASSWORD: "admin-password-change-me",
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("config error: ADMIN_PASSWORD: is an example value shipped with Coffer; set a secret of your own\n");
+    expect(run.stderr).toContain(
+      "config error: ADMIN_PASSWORD: is an example value shipped with Coffer; set a secret of your own\n",
+    );
     expect(await accountsOf(email)).toEqual([]);
   });
 });

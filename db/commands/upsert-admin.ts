@@ -39,7 +39,11 @@ export async function seedAdmin({ db, email, password, quotaBytes }: SeedAdminPr
  * Sets the password of the admin with that email and revokes its refresh tokens (a reset usually
  * means the old password leaked). False when no admin has that email.
  */
-export async function resetAdminPassword({ db, email, password }: Omit<SeedAdminProps, "quotaBytes">): Promise<boolean> {
+export async function resetAdminPassword({
+  db,
+  email,
+  password,
+}: Omit<SeedAdminProps, "quotaBytes">): Promise<boolean> {
   const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
   return db.transaction(async (trx) => {
     const [admin]: { id: string }[] = await trx("users")

@@ -6,7 +6,9 @@ import type { Knex } from "knex";
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE INDEX files_s3_key_c_index ON files ((s3_key COLLATE "C"))`);
-  await knex.raw(`CREATE INDEX files_thumbnail_key_c_index ON files ((thumbnail_key COLLATE "C")) WHERE thumbnail_key IS NOT NULL`);
+  await knex.raw(
+    `CREATE INDEX files_thumbnail_key_c_index ON files ((thumbnail_key COLLATE "C")) WHERE thumbnail_key IS NOT NULL`,
+  );
   await knex.raw("CREATE INDEX files_open_upload_id_index ON files (upload_id) WHERE upload_id IS NOT NULL");
   await knex.raw("CREATE INDEX files_uploading_id_index ON files (id) WHERE status = 'uploading'");
   await knex.raw("CREATE INDEX files_processing_id_index ON files (id) WHERE status = 'processing'");

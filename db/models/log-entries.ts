@@ -17,12 +17,7 @@ export class AuditEntry extends Entry {
 }
 
 export type UploadEventType =
-  | "initiated"
-  | "completed"
-  | "failed"
-  | "scanned_clean"
-  | "scanned_infected"
-  | "scan_error";
+  "initiated" | "completed" | "failed" | "scanned_clean" | "scanned_infected" | "scan_error";
 
 export class UploadEvent extends Entry {
   static override tableName = "upload_events";

@@ -33,19 +33,28 @@ export const DailyUploads = z.object({
       initiated: count,
       completed: count,
       failed: count,
-      successRate: z.number().nullable().describe("completed / (completed + failed) that day; null when there were neither."),
+      successRate: z
+        .number()
+        .nullable()
+        .describe("completed / (completed + failed) that day; null when there were neither."),
     }),
   ),
 });
 
 export const AdminSettings = z.object({
-  temporalUiUrl: z.string().describe("The Temporal Web UI (TEMPORAL_UI_URL): a file's workflow is at /namespaces/<ns>/workflows/file-lifecycle-<fileId>."),
+  temporalUiUrl: z
+    .string()
+    .describe(
+      "The Temporal Web UI (TEMPORAL_UI_URL): a file's workflow is at /namespaces/<ns>/workflows/file-lifecycle-<fileId>.",
+    ),
   temporalNamespace: z.string(),
 });
 
 export const UploadQueue = z.object({
   pending: count.meta({ description: "Open uploads" }),
-  scanning: count.nullable().meta({ description: "Running FileLifecycle workflows; null when Temporal did not answer" }),
+  scanning: count
+    .nullable()
+    .meta({ description: "Running FileLifecycle workflows; null when Temporal did not answer" }),
   processing: count.meta({ description: "Files whose scan has not finished" }),
 });
 

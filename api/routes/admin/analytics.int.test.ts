@@ -25,7 +25,8 @@ describe("admin analytics after a scripted series of uploads", () => {
     url = bed.server.url;
     admin = await createUser(bed.deps, { role: "admin" });
     uploader = await createUser(bed.deps);
-    for (const name of ["uploads_started_total", "uploads_completed_total", "upload_bytes_total"]) before[name] = await counter(name);
+    for (const name of ["uploads_started_total", "uploads_completed_total", "upload_bytes_total"])
+      before[name] = await counter(name);
     before.virus_detections_total = await counter("virus_detections_total", bed.workerRegistry);
 
     from = new Date().toISOString();
@@ -38,8 +39,15 @@ describe("admin analytics after a scripted series of uploads", () => {
     const liar = await initUpload(url, uploader, "liar.bin", 2000);
     const liarFile = await findOwnedFile(bed.deps.db, uploader.user.id, liar.body.file.id);
     const parts = [await putPartDirectly(bed.deps.storage, liarFile.s3Key, liarFile.uploadId!, 1, randomBytesOf(1500))];
-    expect((await api(url, "POST", `/files/${liar.body.file.id}/complete`, { user: uploader, body: { parts } })).status).toBe(400);
-    for (const [id, status] of [[clean1.fileId, "ready"], [clean2.fileId, "ready"], [infected.fileId, "quarantined"], [oversize.fileId, "rejected"]]) {
+    expect(
+      (await api(url, "POST", `/files/${liar.body.file.id}/complete`, { user: uploader, body: { parts } })).status,
+    ).toBe(400);
+    for (const [id, status] of [
+      [clean1.fileId, "ready"],
+      [clean2.fileId, "ready"],
+      [infected.fileId, "quarantined"],
+      [oversize.fileId, "rejected"],
+    ]) {
       await waitForStatus(url, uploader, id, [status]);
       await bed.deps.temporal.workflow.getHandle(`file-lifecycle-${id}`).result();
     }
@@ -67,7 +75,9 @@ describe("admin analytics after a scripted series of uploads", () => {
 
   it("leaves the script out of a range that ends before it", async () => {
     const earlier = new Date(Date.parse(from) - 3600_000).toISOString();
-    const inside = await api(url, "GET", `/admin/uploads/top-users?from=${earlier}&to=${from}&limit=100`, { user: admin });
+    const inside = await api(url, "GET", `/admin/uploads/top-users?from=${earlier}&to=${from}&limit=100`, {
+      user: admin,
+    });
     expect(inside.body.users.map((u: { userId: string }) => u.userId)).not.toContain(uploader.user.id);
   });
 
@@ -79,16 +89,28 @@ describe("admin analytics after a scripted series of uploads", () => {
   it("splits the outcomes by UTC day, with the success rate of each", async () => {
     const res = await api(url, "GET", `/admin/analytics/uploads/daily?from=${from}&to=${to}`, { user: admin });
     expect(res.status).toBe(200);
-    const days: { day: string; initiated: number; completed: number; failed: number; successRate: number | null }[] = res.body.days;
+    const days: { day: string; initiated: number; completed: number; failed: number; successRate: number | null }[] =
+      res.body.days;
     // The script ran within a second: one day, or two when it straddled midnight UTC.
-    expect(days.map((d) => d.day)).toEqual([...new Set([from.slice(0, 10), new Date(Date.parse(to) - 1).toISOString().slice(0, 10)])]);
+    expect(days.map((d) => d.day)).toEqual([
+      ...new Set([from.slice(0, 10), new Date(Date.parse(to) - 1).toISOString().slice(0, 10)]),
+    ]);
     const sum = (key: "initiated" | "completed" | "failed") => days.reduce((total, d) => total + d[key], 0);
-    expect({ initiated: sum("initiated"), completed: sum("completed"), failed: sum("failed") }).toEqual({ initiated: 6, completed: 4, failed: 2 });
+    expect({ initiated: sum("initiated"), completed: sum("completed"), failed: sum("failed") }).toEqual({
+      initiated: 6,
+      completed: 4,
+      failed: 2,
+    });
     if (days.length === 1) expect(days[0].successRate).toBe(4 / 6);
   });
 
   it("lists every day of the range, quiet days with zeros", async () => {
-    const res = await api(url, "GET", "/admin/analytics/uploads/daily?from=2020-01-01T12:00:00Z&to=2020-01-04T00:00:00Z", { user: admin });
+    const res = await api(
+      url,
+      "GET",
+      "/admin/analytics/uploads/daily?from=2020-01-01T12:00:00Z&to=2020-01-04T00:00:00Z",
+      { user: admin },
+    );
     const quiet = { initiated: 0, completed: 0, failed: 0, successRate: null };
     expect(res.body).toEqual({ days: ["2020-01-01", "2020-01-02", "2020-01-03"].map((day) => ({ day, ...quiet })) });
   });
@@ -96,12 +118,17 @@ describe("admin analytics after a scripted series of uploads", () => {
   it("tells admins where the Temporal Web UI is", async () => {
     const res = await api(url, "GET", "/admin/settings", { user: admin });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ temporalUiUrl: bed.deps.config.TEMPORAL_UI_URL.replace(/\/+$/, ""), temporalNamespace: bed.deps.config.TEMPORAL_NAMESPACE });
+    expect(res.body).toEqual({
+      temporalUiUrl: bed.deps.config.TEMPORAL_UI_URL.replace(/\/+$/, ""),
+      temporalNamespace: bed.deps.config.TEMPORAL_NAMESPACE,
+    });
   });
 
   it("ranks the uploader by completed bytes", async () => {
     const res = await api(url, "GET", `/admin/uploads/top-users?from=${from}&to=${to}&limit=5`, { user: admin });
-    expect(res.body.users).toEqual([{ userId: uploader.user.id, email: uploader.user.email, uploads: 4, bytes: completedBytes }]);
+    expect(res.body.users).toEqual([
+      { userId: uploader.user.id, email: uploader.user.email, uploads: 4, bytes: completedBytes },
+    ]);
   });
 
   it("moves the counters by exactly the script's numbers", async () => {
@@ -149,14 +176,24 @@ describe("admin analytics after a scripted series of uploads", () => {
   });
 
   it("answers bad ranges with 400 and the error body", async () => {
-    for (const query of ["from=yesterday", `from=${to}&to=${from}`, "from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "limit=0", "daily:from=yesterday"]) {
+    for (const query of [
+      "from=yesterday",
+      `from=${to}&to=${from}`,
+      "from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z",
+      "limit=0",
+      "daily:from=yesterday",
+    ]) {
       const path = query.startsWith("limit")
         ? `/admin/uploads/top-users?${query}`
         : query.startsWith("daily:")
           ? `/admin/analytics/uploads/daily?${query.slice(6)}`
           : `/admin/analytics/uploads?${query}`;
       const res = await api(url, "GET", path, { user: admin });
-      expect({ query, status: res.status, code: res.body.error?.code }).toEqual({ query, status: 400, code: "validation_failed" });
+      expect({ query, status: res.status, code: res.body.error?.code }).toEqual({
+        query,
+        status: 400,
+        code: "validation_failed",
+      });
     }
   });
 });

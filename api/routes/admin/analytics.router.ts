@@ -1,4 +1,11 @@
-import { dailyUploadOutcomes, storageCounts, topUploaders, uploadAnalytics, uploadFailures, uploadQueue } from "../../../db/commands/analytics/uploads";
+import {
+  dailyUploadOutcomes,
+  storageCounts,
+  topUploaders,
+  uploadAnalytics,
+  uploadFailures,
+  uploadQueue,
+} from "../../../db/commands/analytics/uploads";
 import { FILE_LIFECYCLE_WORKFLOW } from "../../../lib/file-lifecycle";
 import { operation } from "../../route-table";
 import { runHealthChecks } from "../ops/ops.router";

@@ -12,7 +12,8 @@ const range = z
     const end = to ? new Date(to) : new Date();
     const start = from ? new Date(from) : new Date(end.getTime() - 30 * DAY);
     if (start >= end) ctx.addIssue({ code: "custom", path: ["from"], message: "must be before to" });
-    if (end.getTime() - start.getTime() > 366 * DAY) ctx.addIssue({ code: "custom", path: ["from"], message: "range must be at most 366 days" });
+    if (end.getTime() - start.getTime() > 366 * DAY)
+      ctx.addIssue({ code: "custom", path: ["from"], message: "range must be at most 366 days" });
     return { from: start, to: end };
   });
 

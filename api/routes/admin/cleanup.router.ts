@@ -2,7 +2,11 @@ import { randomUUID } from "node:crypto";
 import { WorkflowFailedError } from "@temporalio/client";
 import { recordAudit } from "../../../db/commands/record";
 import { AppError } from "../../../lib/errors";
-import { UPLOAD_HOUSEKEEPING_WORKFLOW, type UploadHousekeepingReport, uploadHousekeepingInput } from "../../../lib/housekeeping";
+import {
+  UPLOAD_HOUSEKEEPING_WORKFLOW,
+  type UploadHousekeepingReport,
+  uploadHousekeepingInput,
+} from "../../../lib/housekeeping";
 import type { uploadHousekeeping } from "../../../workflows/upload-housekeeping";
 import { clientIp } from "../../middleware/rate-limit";
 import { operation } from "../../route-table";
@@ -29,7 +33,8 @@ export const adminCleanupRoutes = [
     method: "post",
     path: "/admin/uploads/cleanup",
     summary: "Run upload housekeeping now (or report what it would do)",
-    description: "Waits up to ADMIN_CLEANUP_TIMEOUT_SECONDS for the run: 200 with its report, else 202 while it goes on.",
+    description:
+      "Waits up to ADMIN_CLEANUP_TIMEOUT_SECONDS for the run: 200 with its report, else 202 while it goes on.",
     tag: "admin",
     auth: "admin",
     rateLimit: "admin",
@@ -39,7 +44,10 @@ export const adminCleanupRoutes = [
       200: { description: "The run finished; its report", body: CleanupResult },
       202: { description: "Still running; see its workflow in the Temporal Web UI", body: CleanupResult },
     },
-    errors: [[500, "housekeeping_failed"], [503, "temporal_unavailable"]],
+    errors: [
+      [500, "housekeeping_failed"],
+      [503, "temporal_unavailable"],
+    ],
     handler: async (ctx) => {
       const { config, db, temporal, logger } = ctx.deps;
       const { dryRun } = ctx.input.body;
@@ -55,7 +63,13 @@ export const adminCleanupRoutes = [
           throw new AppError(503, "temporal_unavailable", "The workflow service is unavailable; try again later.");
         });
       // A dry run changes nothing, not even the audit log.
-      if (!dryRun) await recordAudit(db, { actorId: ctx.state.userId!, action: "housekeeping.requested", details: { workflowId }, ip: clientIp(ctx) });
+      if (!dryRun)
+        await recordAudit(db, {
+          actorId: ctx.state.userId!,
+          action: "housekeeping.requested",
+          details: { workflowId },
+          ip: clientIp(ctx),
+        });
 
       const result = handle.result();
       // Still running after the wait: the answer says so, the run goes on; its outcome is in Temporal.
@@ -65,7 +79,9 @@ export const adminCleanupRoutes = [
         report = await within(result, config.ADMIN_CLEANUP_TIMEOUT_SECONDS * 1000);
       } catch (error) {
         if (!(error instanceof WorkflowFailedError)) throw error;
-        throw new AppError(500, "housekeeping_failed", "The housekeeping run failed; see its workflow for why.", { workflowId });
+        throw new AppError(500, "housekeeping_failed", "The housekeeping run failed; see its workflow for why.", {
+          workflowId,
+        });
       }
       ctx.status = report ? 200 : 202;
       ctx.body = { workflowId, dryRun, finished: report !== undefined, report: report ?? null };

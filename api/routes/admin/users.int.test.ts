@@ -22,7 +22,8 @@ describe("GET /admin/users and PATCH /admin/users/:id", () => {
     await closeDeps(deps);
   });
 
-  const patch = (id: string, body: unknown, token = admin.token) => call<{ user: AdminUser }>(server.url, "PATCH", `/admin/users/${id}`, { body, token });
+  const patch = (id: string, body: unknown, token = admin.token) =>
+    call<{ user: AdminUser }>(server.url, "PATCH", `/admin/users/${id}`, { body, token });
 
   it("answers 404 to non-admins, as if the routes did not exist, and 401 without a token", async () => {
     const { user, token } = await createUser(deps);
@@ -31,7 +32,10 @@ describe("GET /admin/users and PATCH /admin/users/:id", () => {
       await patch(user.id, { role: "admin" }, token),
     ]) {
       expect(reply.status).toBe(404);
-      expect(reply.body).toEqual({ error: { code: "not_found", message: "No such route." }, requestId: expect.any(String) });
+      expect(reply.body).toEqual({
+        error: { code: "not_found", message: "No such route." },
+        requestId: expect.any(String),
+      });
     }
     expect((await User.query(deps.db).findById(user.id))!.role).toBe("user");
     expect((await call(server.url, "GET", "/admin/users")).status).toBe(401);
@@ -43,9 +47,14 @@ describe("GET /admin/users and PATCH /admin/users/:id", () => {
     let cursor: string | null = null;
     for (let page = 0; page < 10_000; page++) {
       const query: string = cursor ? `?limit=7&cursor=${cursor}` : "?limit=7";
-      const reply: { status: number; body: { users: AdminUser[]; nextCursor: string | null } } = await call(server.url, "GET", `/admin/users${query}`, {
-        token: admin.token,
-      });
+      const reply: { status: number; body: { users: AdminUser[]; nextCursor: string | null } } = await call(
+        server.url,
+        "GET",
+        `/admin/users${query}`,
+        {
+          token: admin.token,
+        },
+      );
       expect(reply.status).toBe(200);
       expect(reply.body.users.length).toBeLessThanOrEqual(7);
       seen.push(...reply.body.users.map((u) => u.id));
@@ -58,7 +67,11 @@ describe("GET /admin/users and PATCH /admin/users/:id", () => {
 
     const first = await call<{ users: AdminUser[] }>(server.url, "GET", "/admin/users?limit=1", { token: admin.token });
     expect(first.body.users[0]).toEqual(
-      expect.objectContaining({ quotaBytes: expect.any(Number), usedBytes: expect.any(Number), disabled: expect.any(Boolean) }),
+      expect.objectContaining({
+        quotaBytes: expect.any(Number),
+        usedBytes: expect.any(Number),
+        disabled: expect.any(Boolean),
+      }),
     );
     expect(first.body.users[0]).not.toHaveProperty("passwordHash");
   });
@@ -95,7 +108,10 @@ describe("GET /admin/users and PATCH /admin/users/:id", () => {
 
     expect((await call(server.url, "GET", "/me", { token })).status).toBe(401);
     expect((await call(server.url, "GET", "/me", { token: session.accessToken })).status).toBe(401);
-    const refused = await call(server.url, "POST", "/auth/login", { body: { email: user.email, password: testPassword }, ip: randomIp() });
+    const refused = await call(server.url, "POST", "/auth/login", {
+      body: { email: user.email, password: testPassword },
+      ip: randomIp(),
+    });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ error: { code: "account_disabled" } });
     const refresh = await call(server.url, "POST", "/auth/refresh", { body: { refreshToken: session.refreshToken } });
@@ -138,11 +154,22 @@ describe("GET /admin/users and PATCH /admin/users/:id", () => {
     for (const body of bad) {
       const reply = await patch(user.id, body);
       expect([reply.status, body]).toEqual([400, body]);
-      expect(reply.body).toMatchObject({ error: { code: expect.stringMatching(/^(validation_failed|invalid_json|bad_request)$/) } });
+      expect(reply.body).toMatchObject({
+        error: { code: expect.stringMatching(/^(validation_failed|invalid_json|bad_request)$/) },
+      });
     }
     expect((await patch("not-a-uuid", { quotaBytes: 1 })).status).toBe(400);
-    expect((await call(server.url, "PATCH", `/admin/users/${user.id}`, { raw: "{\"role\":", token: admin.token })).status).toBe(400);
-    for (const query of ["?limit=0", "?limit=101", "?limit=abc", "?cursor=nope", "?limit=1&limit=2", `?cursor=${"a".repeat(100_000)}`]) {
+    expect(
+      (await call(server.url, "PATCH", `/admin/users/${user.id}`, { raw: '{"role":', token: admin.token })).status,
+    ).toBe(400);
+    for (const query of [
+      "?limit=0",
+      "?limit=101",
+      "?limit=abc",
+      "?cursor=nope",
+      "?limit=1&limit=2",
+      `?cursor=${"a".repeat(100_000)}`,
+    ]) {
       const reply = await call(server.url, "GET", `/admin/users${query}`, { token: admin.token });
       expect([reply.status, query]).toEqual([query.length > 50_000 ? 431 : 400, query]);
     }
@@ -171,6 +198,8 @@ describe("admin rate limit: 30 requests per IP per window", () => {
     const limited = await call(server.url, "GET", "/admin/users?limit=1", { token: admin.token, ip });
     expect(limited.status).toBe(429);
     expect(limited.body).toMatchObject({ error: { code: "rate_limited" } });
-    expect((await call(server.url, "GET", "/admin/users?limit=1", { token: admin.token, ip: randomIp() })).status).toBe(200);
+    expect((await call(server.url, "GET", "/admin/users?limit=1", { token: admin.token, ip: randomIp() })).status).toBe(
+      200,
+    );
   });
 });

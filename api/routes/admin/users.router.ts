@@ -39,7 +39,9 @@ export const adminUsersRoutes = [
     auth: "admin",
     rateLimit: "admin",
     input: T.ListUsersSchema,
-    responses: { 200: { description: "One page of users", body: z.object({ users: z.array(AdminUserView), nextCursor }) } },
+    responses: {
+      200: { description: "One page of users", body: z.object({ users: z.array(AdminUserView), nextCursor }) },
+    },
     handler: async (ctx) => {
       const { limit, cursor } = ctx.input.query;
       const page = await listUsers({ db: ctx.deps.db, limit, cursor });
@@ -57,7 +59,10 @@ export const adminUsersRoutes = [
     input: T.UpdateUserSchema,
     examples: { moreRoom: { quotaBytes: 53687091200 } },
     responses: { 200: { description: "The account as it is now", body: z.object({ user: AdminUserView }) } },
-    errors: [[404, "not_found", "No such user"], [409, "self_lockout", "Admins cannot demote or disable themselves"]],
+    errors: [
+      [404, "not_found", "No such user"],
+      [409, "self_lockout", "Admins cannot demote or disable themselves"],
+    ],
     handler: async (ctx) => {
       const result = await updateUserByAdmin({
         db: ctx.deps.db,

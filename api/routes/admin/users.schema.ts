@@ -14,8 +14,17 @@ export const UpdateUserSchema = z.object({
   }),
   body: z
     .strictObject({
-      quotaBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe("New quota in bytes; may be below what the user already stores (they then cannot upload)."),
-      disabled: z.boolean().optional().describe("true disables the account (logins refused, tokens stop working); false enables it again."),
+      quotaBytes: z
+        .number()
+        .int()
+        .min(0)
+        .max(Number.MAX_SAFE_INTEGER)
+        .optional()
+        .describe("New quota in bytes; may be below what the user already stores (they then cannot upload)."),
+      disabled: z
+        .boolean()
+        .optional()
+        .describe("true disables the account (logins refused, tokens stop working); false enables it again."),
       role: z.enum(["user", "admin"]).optional().describe("The account's role."),
     })
     .refine((body) => Object.keys(body).length > 0, "name at least one of quotaBytes, disabled, role"),

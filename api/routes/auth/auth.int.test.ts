@@ -1,5 +1,13 @@
 import { AuditEntry, Folder, User } from "../../../db/models";
-import { call, login, randomIp, registerVerified, uniqueEmail, useAccountsTestEnv, verificationTokenFor } from "../../../test/accounts";
+import {
+  call,
+  login,
+  randomIp,
+  registerVerified,
+  uniqueEmail,
+  useAccountsTestEnv,
+  verificationTokenFor,
+} from "../../../test/accounts";
 import { closeDeps, createTestDeps, startTestServer, type TestServer } from "../../../test/deps";
 import { createUser, testPassword } from "../../../test/factories";
 import { findMail } from "../../../test/mailpit";
@@ -20,15 +28,22 @@ describe("register, verify, resend, login and the first login", () => {
 
   const password = "a long enough password";
   const actions = async (userId: string) =>
-    (await AuditEntry.query(deps.db).where({ targetType: "user", targetId: userId }).orderBy("id")).map((e) => e.action);
+    (await AuditEntry.query(deps.db).where({ targetType: "user", targetId: userId }).orderBy("id")).map(
+      (e) => e.action,
+    );
 
   it("registers, mails a link to APP_URL/verify, verifies, logs in and shows /me", async () => {
     const email = uniqueEmail();
     const ip = randomIp();
-    const registered = await call<{ user: { id: string; email: string; emailVerified: boolean } }>(server.url, "POST", "/auth/register", {
-      body: { email: `  ${email}  `, password, name: "Ada" },
-      ip,
-    });
+    const registered = await call<{ user: { id: string; email: string; emailVerified: boolean } }>(
+      server.url,
+      "POST",
+      "/auth/register",
+      {
+        body: { email: `  ${email}  `, password, name: "Ada" },
+        ip,
+      },
+    );
     expect(registered.status).toBe(201);
     expect(registered.body.user).toMatchObject({ email, name: "Ada", role: "user", emailVerified: false });
     expect(registered.body.user).not.toHaveProperty("passwordHash");
@@ -39,9 +54,15 @@ describe("register, verify, resend, login and the first login", () => {
 
     const early = await call(server.url, "POST", "/auth/login", { body: { email, password }, ip });
     expect(early.status).toBe(403);
-    expect(early.body).toEqual({ error: { code: "email_not_verified", message: expect.any(String) }, requestId: expect.any(String) });
+    expect(early.body).toEqual({
+      error: { code: "email_not_verified", message: expect.any(String) },
+      requestId: expect.any(String),
+    });
 
-    const verified = await call<{ user: { emailVerified: boolean } }>(server.url, "POST", "/auth/verify", { body: { token }, ip });
+    const verified = await call<{ user: { emailVerified: boolean } }>(server.url, "POST", "/auth/verify", {
+      body: { token },
+      ip,
+    });
     expect(verified.status).toBe(200);
     expect(verified.body.user.emailVerified).toBe(true);
 
@@ -62,7 +83,11 @@ describe("register, verify, resend, login and the first login", () => {
 
     const stored = await User.query(deps.db).findById(registered.body.user.id);
     expect(stored!.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(await actions(registered.body.user.id)).toEqual(["user.registered", "user.email_verified", "user.login_succeeded"]);
+    expect(await actions(registered.body.user.id)).toEqual([
+      "user.registered",
+      "user.email_verified",
+      "user.login_succeeded",
+    ]);
   });
 
   it("answers 400 to a verification token used twice, unknown or expired", async () => {
@@ -76,9 +101,14 @@ describe("register, verify, resend, login and the first login", () => {
     expect((await call(server.url, "POST", "/auth/verify", { body: { token: "x".repeat(43) } })).status).toBe(400);
 
     const other = uniqueEmail();
-    const registered = await call<{ user: { id: string } }>(server.url, "POST", "/auth/register", { body: { email: other, password } });
+    const registered = await call<{ user: { id: string } }>(server.url, "POST", "/auth/register", {
+      body: { email: other, password },
+    });
     const expiring = await verificationTokenFor(other);
-    await deps.db("email_verifications").where({ userId: registered.body.user.id }).update({ expiresAt: new Date(Date.now() - 1000) });
+    await deps
+      .db("email_verifications")
+      .where({ userId: registered.body.user.id })
+      .update({ expiresAt: new Date(Date.now() - 1000) });
     expect((await call(server.url, "POST", "/auth/verify", { body: { token: expiring } })).status).toBe(400);
   });
 
@@ -86,7 +116,9 @@ describe("register, verify, resend, login and the first login", () => {
     const email = uniqueEmail();
     await call(server.url, "POST", "/auth/register", { body: { email, password }, ip: randomIp() });
     const token = await verificationTokenFor(email);
-    const replies = await Promise.all(Array.from({ length: 8 }, () => call(server.url, "POST", "/auth/verify", { body: { token } })));
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => call(server.url, "POST", "/auth/verify", { body: { token } })),
+    );
     expect(replies.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400, 400, 400, 400]);
   });
 
@@ -121,22 +153,35 @@ describe("register, verify, resend, login and the first login", () => {
 
   it("answers 401 to a wrong password and to an unknown address, and audits both", async () => {
     const { user } = await createUser(deps);
-    const wrong = await call(server.url, "POST", "/auth/login", { body: { email: user.email, password: "not the password" }, ip: randomIp() });
+    const wrong = await call(server.url, "POST", "/auth/login", {
+      body: { email: user.email, password: "not the password" },
+      ip: randomIp(),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ error: { code: "invalid_credentials" } });
     const nobody = uniqueEmail();
-    const unknown = await call(server.url, "POST", "/auth/login", { body: { email: nobody, password: "whatever it is" }, ip: randomIp() });
+    const unknown = await call(server.url, "POST", "/auth/login", {
+      body: { email: nobody, password: "whatever it is" },
+      ip: randomIp(),
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toEqual(wrong.body.error);
     expect(await actions(user.id)).toEqual(["user.login_failed"]);
-    const anonymous = await AuditEntry.query(deps.db).where({ action: "user.login_failed" }).whereRaw("details->>'email' = ?", [nobody]);
+    const anonymous = await AuditEntry.query(deps.db)
+      .where({ action: "user.login_failed" })
+      .whereRaw("details->>'email' = ?", [nobody]);
     expect(anonymous).toHaveLength(1);
   });
 
   it("creates exactly one Welcome folder under 10 parallel first logins", async () => {
     const { user } = await createUser(deps);
     const replies = await Promise.all(
-      Array.from({ length: 10 }, () => call(server.url, "POST", "/auth/login", { body: { email: user.email, password: testPassword }, ip: randomIp() })),
+      Array.from({ length: 10 }, () =>
+        call(server.url, "POST", "/auth/login", {
+          body: { email: user.email, password: testPassword },
+          ip: randomIp(),
+        }),
+      ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(200));
     const folders = await Folder.query(deps.db).where({ ownerId: user.id });

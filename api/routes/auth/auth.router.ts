@@ -31,13 +31,19 @@ function sendVerificationMail(ctx: AppContext, user: User, token: string): void 
     ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
   });
   const requestId = ctx.state.requestId;
-  void mailer.send(mail).catch((err: unknown) => logger.error({ err, requestId, userId: user.id }, "verification mail not sent"));
+  void mailer
+    .send(mail)
+    .catch((err: unknown) => logger.error({ err, requestId, userId: user.id }, "verification mail not sent"));
 }
 
 /** The body of a successful login or refresh: a fresh access token of that session and the user. */
 async function session(ctx: AppContext, user: User, sessionId: string) {
   const { JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS } = ctx.deps.config;
-  const accessToken = await signAccessToken({ userId: user.id, role: user.role, sessionId }, JWT_SECRET, ACCESS_TOKEN_TTL_SECONDS);
+  const accessToken = await signAccessToken(
+    { userId: user.id, role: user.role, sessionId },
+    JWT_SECRET,
+    ACCESS_TOKEN_TTL_SECONDS,
+  );
   return { accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: user.toPublic() };
 }
 
@@ -50,9 +56,14 @@ const Session = z.object({
   user: UserView,
 });
 const refreshed = Session.extend({
-  refreshToken: z.string().optional().describe("The next refresh token, only when this one came in the body (clients without cookies)."),
+  refreshToken: z
+    .string()
+    .optional()
+    .describe("The next refresh token, only when this one came in the body (clients without cookies)."),
 });
-const refreshCookie = { "Set-Cookie": "coffer_refresh: the refresh token (httpOnly, SameSite=Strict, path /auth), rotated on each use" };
+const refreshCookie = {
+  "Set-Cookie": "coffer_refresh: the refresh token (httpOnly, SameSite=Strict, path /auth), rotated on each use",
+};
 
 /** Accounts: register, verify, log in, refresh, log out. JSON bodies only (login CSRF). */
 export const authRoutes = [
@@ -115,7 +126,11 @@ export const authRoutes = [
     responses: { 202: { description: "Accepted", body: z.object({ status: z.literal("accepted") }) } },
     handler: async (ctx) => {
       const { db, config } = ctx.deps;
-      const fresh = await resendVerification({ db, email: ctx.input.body.email, ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS });
+      const fresh = await resendVerification({
+        db,
+        email: ctx.input.body.email,
+        ttlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
+      });
       if (fresh) sendVerificationMail(ctx, fresh.user, fresh.token);
       ctx.status = 202;
       ctx.body = { status: "accepted" };
@@ -136,7 +151,11 @@ export const authRoutes = [
       [401, "invalid_credentials"],
       [403, "email_not_verified"],
       [403, "account_disabled"],
-      [429, "login_locked", "LOGIN_MAX_FAILURES failures for this e-mail and IP: locked for LOGIN_LOCK_SECONDS, even with the right password"],
+      [
+        429,
+        "login_locked",
+        "LOGIN_MAX_FAILURES failures for this e-mail and IP: locked for LOGIN_LOCK_SECONDS, even with the right password",
+      ],
     ],
     handler: async (ctx) => {
       const { db, config } = ctx.deps;
@@ -177,19 +196,30 @@ export const authRoutes = [
     rateLimit: "auth",
     input: T.RefreshSchema,
     responses: { 200: { description: "Refreshed", body: refreshed, headers: refreshCookie } },
-    errors: [[400, "bad_request", "No refresh token"], [401, "invalid_refresh_token", "Invalid, expired, revoked, or used before (which ends the session)"]],
+    errors: [
+      [400, "bad_request", "No refresh token"],
+      [401, "invalid_refresh_token", "Invalid, expired, revoked, or used before (which ends the session)"],
+    ],
     handler: async (ctx) => {
       const fromBody = ctx.input.body.refreshToken;
       const token = presentedRefreshToken(ctx, fromBody);
       if (!token) throw badRequest("A refresh token is required (cookie or body).");
       const { db, config } = ctx.deps;
-      const result = await rotateRefreshToken({ db, token, ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS, ip: clientIp(ctx) });
+      const result = await rotateRefreshToken({
+        db,
+        token,
+        ttlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+        ip: clientIp(ctx),
+      });
       if (!result.ok) {
         clearRefreshCookie(ctx);
         throw invalidRefresh();
       }
       setRefreshCookie(ctx, result.refreshToken);
-      ctx.body = { ...(await session(ctx, result.user, result.sessionId)), ...(fromBody ? { refreshToken: result.refreshToken } : {}) };
+      ctx.body = {
+        ...(await session(ctx, result.user, result.sessionId)),
+        ...(fromBody ? { refreshToken: result.refreshToken } : {}),
+      };
     },
   }),
   operation({

@@ -7,7 +7,11 @@ function expectErrorBody(body: Record<string, unknown>, code?: string): void {
   expect(Object.keys(body).sort()).toEqual(["error", "requestId"]);
   expect(body.requestId).toEqual(expect.any(String));
   const error = body.error as Record<string, unknown>;
-  expect(Object.keys(error).filter((key) => key !== "details").sort()).toEqual(["code", "message"]);
+  expect(
+    Object.keys(error)
+      .filter((key) => key !== "details")
+      .sort(),
+  ).toEqual(["code", "message"]);
   expect(error.code).toEqual(code ?? expect.stringMatching(/^[a-z_]+$/));
   expect(error.message).toEqual(expect.any(String));
 }
@@ -43,27 +47,42 @@ describe("bad input on every /auth route answers 4xx with the error body, never 
     await closeDeps(deps);
   });
 
-  const post = (path: string, options: Parameters<typeof call>[3]) => call(server.url, "POST", path, { ip: randomIp(), ...options });
+  const post = (path: string, options: Parameters<typeof call>[3]) =>
+    call(server.url, "POST", path, { ip: randomIp(), ...options });
   const expect400 = (reply: Reply, label: string) => {
     expect([label, reply.status]).toEqual([label, 400]);
     expectErrorBody(reply.body);
   };
 
-  it.each(Object.keys(routes))("%s: malformed JSON, non-object JSON, prototype pollution, a text body (415)", async (path) => {
-    for (const raw of ['{"email":', "{'a':1}", '"just a string"', "42", "null", "[]", '{"__proto__":{"x":1}}', "\u0000"]) {
-      expect400(await post(path, { raw }), raw);
-    }
-    expect400(await post(path, { raw: JSON.stringify(routes[path]).replaceAll("{", "[") }), "brackets");
-    const asText = await post(path, { raw: JSON.stringify(routes[path]), headers: { "Content-Type": "text/plain" } });
-    expect(asText.status).toBe(415);
-    expectErrorBody(asText.body, "unsupported_media_type");
-  });
+  it.each(Object.keys(routes))(
+    "%s: malformed JSON, non-object JSON, prototype pollution, a text body (415)",
+    async (path) => {
+      for (const raw of [
+        '{"email":',
+        "{'a':1}",
+        '"just a string"',
+        "42",
+        "null",
+        "[]",
+        '{"__proto__":{"x":1}}',
+        "\u0000",
+      ]) {
+        expect400(await post(path, { raw }), raw);
+      }
+      expect400(await post(path, { raw: JSON.stringify(routes[path]).replaceAll("{", "[") }), "brackets");
+      const asText = await post(path, { raw: JSON.stringify(routes[path]), headers: { "Content-Type": "text/plain" } });
+      expect(asText.status).toBe(415);
+      expectErrorBody(asText.body, "unsupported_media_type");
+    },
+  );
 
   it.each(Object.keys(routes))("%s: wrong types, missing fields, bad strings", async (path) => {
     const valid = routes[path];
     for (const field of Object.keys(valid)) {
-      for (const value of wrongTypes) expect400(await post(path, { body: { ...valid, [field]: value } }), `${field}=${JSON.stringify(value)}`);
-      for (const [label, value] of Object.entries(badStrings)) expect400(await post(path, { body: { ...valid, [field]: value } }), `${field}: ${label}`);
+      for (const value of wrongTypes)
+        expect400(await post(path, { body: { ...valid, [field]: value } }), `${field}=${JSON.stringify(value)}`);
+      for (const [label, value] of Object.entries(badStrings))
+        expect400(await post(path, { body: { ...valid, [field]: value } }), `${field}: ${label}`);
       if (path !== "/auth/refresh" && path !== "/auth/logout" && field !== "name") {
         const rest = { ...valid };
         delete rest[field];
@@ -76,14 +95,26 @@ describe("bad input on every /auth route answers 4xx with the error body, never 
   });
 
   it("rejects malformed e-mail addresses, including emoji and NUL", async () => {
-    for (const email of ["", "   ", "plain", "a@b", "😀@example.com", "a\u0000@example.com", "a@exa mple.com", `${"a".repeat(250)}@example.com`]) {
+    for (const email of [
+      "",
+      "   ",
+      "plain",
+      "a@b",
+      "😀@example.com",
+      "a\u0000@example.com",
+      "a@exa mple.com",
+      `${"a".repeat(250)}@example.com`,
+    ]) {
       expect400(await post("/auth/register", { body: { ...routes["/auth/register"], email } }), email.slice(0, 40));
       expect400(await post("/auth/login", { body: { ...routes["/auth/login"], email } }), email.slice(0, 40));
     }
   });
 
   it("rejects short passwords, empty or control-character names, and non-base64url tokens", async () => {
-    expect400(await post("/auth/register", { body: { ...routes["/auth/register"], password: "123456789" } }), "9 chars");
+    expect400(
+      await post("/auth/register", { body: { ...routes["/auth/register"], password: "123456789" } }),
+      "9 chars",
+    );
     for (const name of ["", "   ", "tab\there", "bell\u0007", "\u0085"]) {
       expect400(await post("/auth/register", { body: { ...routes["/auth/register"], name } }), JSON.stringify(name));
     }
@@ -95,7 +126,9 @@ describe("bad input on every /auth route answers 4xx with the error body, never 
 
   it("accepts emoji and non-ASCII in passwords and names, and stores names in NFC", async () => {
     const email = uniqueEmail();
-    const reply = await post("/auth/register", { body: { email, password: "🔑🔑🔑 pässwörd 🔒", name: "  Jose\u0301 🎉  " } });
+    const reply = await post("/auth/register", {
+      body: { email, password: "🔑🔑🔑 pässwörd 🔒", name: "  Jose\u0301 🎉  " },
+    });
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({ user: { email, name: "Jos\u00e9 🎉" } });
   });

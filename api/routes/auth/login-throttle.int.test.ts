@@ -17,7 +17,8 @@ describe("login throttle: 5 failures per email + IP lock the pair", () => {
     await closeDeps(deps);
   });
 
-  const attempt = (email: string, password: string, ip: string) => call(server.url, "POST", "/auth/login", { body: { email, password }, ip });
+  const attempt = (email: string, password: string, ip: string) =>
+    call(server.url, "POST", "/auth/login", { body: { email, password }, ip });
 
   it("answers 429 login_locked to the sixth attempt and to the right password until the lock ends; other IPs are not locked", async () => {
     const { user } = await createUser(deps);

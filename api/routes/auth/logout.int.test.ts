@@ -52,9 +52,14 @@ describe("an access token ends with its session", () => {
   it("logs out with the access token alone (no refresh token at hand)", async () => {
     const { user } = await createUser(deps);
     const session = await login(server.url, user.email, testPassword);
-    expect((await call(server.url, "POST", "/auth/logout", { token: session.accessToken, ip: randomIp() })).status).toBe(204);
+    expect(
+      (await call(server.url, "POST", "/auth/logout", { token: session.accessToken, ip: randomIp() })).status,
+    ).toBe(204);
     expect((await me(session.accessToken)).status).toBe(401);
-    const refresh = await call(server.url, "POST", "/auth/refresh", { body: { refreshToken: session.refreshToken }, ip: randomIp() });
+    const refresh = await call(server.url, "POST", "/auth/refresh", {
+      body: { refreshToken: session.refreshToken },
+      ip: randomIp(),
+    });
     expect(refresh.status).toBe(401);
   });
 
@@ -71,7 +76,13 @@ describe("an access token ends with its session", () => {
     const { user } = await createUser(deps);
     const { user: admin } = await createUser(deps, { role: "admin" });
     const session = await login(server.url, user.email, testPassword);
-    await updateUserByAdmin({ db: deps.db, actorId: admin.id, userId: user.id, changes: { disabled: true }, ip: randomIp() });
+    await updateUserByAdmin({
+      db: deps.db,
+      actorId: admin.id,
+      userId: user.id,
+      changes: { disabled: true },
+      ip: randomIp(),
+    });
     expect((await me(session.accessToken)).status).toBe(401);
   });
 
@@ -84,7 +95,11 @@ describe("an access token ends with its session", () => {
       .setIssuedAt()
       .setExpirationTime("10m")
       .sign(new TextEncoder().encode(deps.config.JWT_SECRET));
-    for (const token of [legacy, await signWithSid(user.id, "not-a-uuid"), await signWithSid(user.id, crypto.randomUUID())]) {
+    for (const token of [
+      legacy,
+      await signWithSid(user.id, "not-a-uuid"),
+      await signWithSid(user.id, crypto.randomUUID()),
+    ]) {
       const reply = await me(token);
       expect(reply.status).toBe(401);
       expect(reply.body).toMatchObject({ error: { code: "invalid_token" } });

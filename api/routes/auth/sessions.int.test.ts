@@ -27,9 +27,16 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
 
   it("answers login with an access token and an httpOnly, SameSite=Strict refresh cookie on /api/auth", async () => {
     const { user } = await createUser(deps);
-    const reply = await call<SessionBody>(server.url, "POST", "/auth/login", { body: { email: user.email, password: testPassword }, ip: randomIp() });
+    const reply = await call<SessionBody>(server.url, "POST", "/auth/login", {
+      body: { email: user.email, password: testPassword },
+      ip: randomIp(),
+    });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ accessToken: expect.any(String), expiresIn: deps.config.ACCESS_TOKEN_TTL_SECONDS, user: expect.objectContaining({ id: user.id }) });
+    expect(reply.body).toEqual({
+      accessToken: expect.any(String),
+      expiresIn: deps.config.ACCESS_TOKEN_TTL_SECONDS,
+      user: expect.objectContaining({ id: user.id }),
+    });
     expect(reply.body).not.toHaveProperty("refreshToken");
     const cookie = setCookie(reply, "coffer_refresh")!;
     expect(cookie.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -69,7 +76,9 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
     expect(replayed.body).toMatchObject({ error: { code: "invalid_refresh_token" } });
     expect(setCookie(replayed, "coffer_refresh")?.line).toMatch(/expires=Thu, 01 Jan 1970/);
     expect((await refreshByCookie(newest)).status).toBe(401);
-    expect(await AuditEntry.query(deps.db).where({ targetId: user.id, action: "user.refresh_token_reused" })).toHaveLength(1);
+    expect(
+      await AuditEntry.query(deps.db).where({ targetId: user.id, action: "user.refresh_token_reused" }),
+    ).toHaveLength(1);
 
     // Another login (another family) is untouched.
     const other = await login(server.url, user.email, testPassword);
@@ -93,7 +102,9 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
 
     const byBody = await login(server.url, user.email, testPassword);
     const rotated = await refreshByBody(byBody.refreshToken);
-    expect((await call(server.url, "POST", "/auth/logout", { body: { refreshToken: rotated.body.refreshToken } })).status).toBe(204);
+    expect(
+      (await call(server.url, "POST", "/auth/logout", { body: { refreshToken: rotated.body.refreshToken } })).status,
+    ).toBe(204);
     expect((await refreshByBody(rotated.body.refreshToken!)).status).toBe(401);
 
     expect((await call(server.url, "POST", "/auth/logout", { ip: randomIp() })).status).toBe(204);
@@ -104,7 +115,10 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
     const { user } = await createUser(deps);
     expect((await refreshByCookie("not-a-token")).status).toBe(401);
     const session = await login(server.url, user.email, testPassword);
-    await deps.db("refresh_tokens").where({ userId: user.id }).update({ expiresAt: new Date(Date.now() - 1000) });
+    await deps
+      .db("refresh_tokens")
+      .where({ userId: user.id })
+      .update({ expiresAt: new Date(Date.now() - 1000) });
     expect((await refreshByCookie(session.refreshToken)).status).toBe(401);
     const none = await call(server.url, "POST", "/auth/refresh", { ip: randomIp() });
     expect(none.status).toBe(400);
@@ -116,7 +130,10 @@ describe("refresh tokens: cookie, rotation, reuse detection, logout", () => {
     const secureServer = await startTestServer(secureDeps);
     try {
       const { user } = await createUser(deps);
-      const reply = await call(secureServer.url, "POST", "/auth/login", { body: { email: user.email, password: testPassword }, ip: randomIp() });
+      const reply = await call(secureServer.url, "POST", "/auth/login", {
+        body: { email: user.email, password: testPassword },
+        ip: randomIp(),
+      });
       expect(reply.status).toBe(200);
       expect(setCookie(reply, "coffer_refresh")!.line).toMatch(/; secure/i);
     } finally {

@@ -24,7 +24,8 @@ describe("registering the address of an expired unverified account", () => {
   const accountsOf = (email: string) => User.query(deps.db).whereRaw("lower(email) = lower(?)", [email]);
   /** Makes the account look as if it was registered longer ago than a verification link lives. */
   const age = (userId: string, extraSeconds = 60) =>
-    deps.db("users")
+    deps
+      .db("users")
       .where({ id: userId })
       .update({ createdAt: new Date(Date.now() - (deps.config.EMAIL_VERIFICATION_TTL_SECONDS + extraSeconds) * 1000) });
 
@@ -47,7 +48,10 @@ describe("registering the address of an expired unverified account", () => {
     // Its verification links went with it.
     expect(await deps.db("email_verifications").where({ userId: squatter.body.user.id })).toEqual([]);
     expect(await deps.db("email_verifications").where({ userId: owner.body.user.id })).toHaveLength(1);
-    const registered = await AuditEntry.query(deps.db).where({ action: "user.registered", targetId: owner.body.user.id });
+    const registered = await AuditEntry.query(deps.db).where({
+      action: "user.registered",
+      targetId: owner.body.user.id,
+    });
     expect(registered.map((entry) => entry.details)).toEqual([
       { email: email.toUpperCase(), replacedUnverifiedUserId: squatter.body.user.id },
     ]);

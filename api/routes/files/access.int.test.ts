@@ -19,7 +19,9 @@ describe("files and folders: other users' ids, bad input", () => {
     alice = await createUser(bed.deps);
     mallory = await createUser(bed.deps);
     aliceFolder = (await api(url, "POST", "/folders", { user: alice, body: { name: "Private" } })).body.folder.id;
-    ({ fileId: aliceFile } = await uploadFile(url, alice, "secret.txt", randomBytesOf(1000), { folderId: aliceFolder }));
+    ({ fileId: aliceFile } = await uploadFile(url, alice, "secret.txt", randomBytesOf(1000), {
+      folderId: aliceFolder,
+    }));
     await waitForStatus(url, alice, aliceFile, ["ready"]);
     aliceUpload = (await initUpload(url, alice, "open.bin", 1000)).body.file.id;
     malloryFolder = (await api(url, "POST", "/folders", { user: mallory, body: { name: "Mine" } })).body.folder.id;
@@ -53,10 +55,20 @@ describe("files and folders: other users' ids, bad input", () => {
     ];
     for (const [method, path, body] of attempts) {
       const res = await api(url, method, path, { user: mallory, body });
-      expect({ method, path, status: res.status, code: res.body?.error?.code }).toEqual({ method, path, status: 404, code: "not_found" });
+      expect({ method, path, status: res.status, code: res.body?.error?.code }).toEqual({
+        method,
+        path,
+        status: 404,
+        code: "not_found",
+      });
     }
     const file = await api(url, "GET", `/files/${aliceFile}`, { user: alice });
-    expect(file.body.file).toMatchObject({ name: "secret.txt", status: "ready", trashedAt: null, folderId: aliceFolder });
+    expect(file.body.file).toMatchObject({
+      name: "secret.txt",
+      status: "ready",
+      trashedAt: null,
+      folderId: aliceFolder,
+    });
     expect((await api(url, "GET", `/folders/${aliceFolder}`, { user: alice })).body.folder.name).toBe("Private");
     expect((await api(url, "POST", `/files/${aliceUpload}/heartbeat`, { user: alice })).status).toBe(204);
   });
@@ -68,7 +80,9 @@ describe("files and folders: other users' ids, bad input", () => {
     const object = await fetch(res.body.url);
     expect(object.status).toBe(200);
     expect(object.headers.get("content-disposition")).toContain('filename="secret.txt"');
-    expect((await api(url, "GET", `/files/${aliceUpload}/download-url`, { user: alice })).body.error.code).toBe("not_ready");
+    expect((await api(url, "GET", `/files/${aliceUpload}/download-url`, { user: alice })).body.error.code).toBe(
+      "not_ready",
+    );
     const { fileId: trashed } = await uploadFile(url, alice, "gone.txt", randomBytesOf(10));
     await waitForStatus(url, alice, trashed, ["ready"]);
     await api(url, "DELETE", `/files/${trashed}`, { user: alice });
@@ -77,11 +91,18 @@ describe("files and folders: other users' ids, bad input", () => {
   });
 
   it("answers 401 with the error body when there is no valid token", async () => {
-    const variants: Record<string, string>[] = [{}, { Authorization: "Bearer not-a-jwt" }, { Authorization: "Basic abc" }];
+    const variants: Record<string, string>[] = [
+      {},
+      { Authorization: "Bearer not-a-jwt" },
+      { Authorization: "Basic abc" },
+    ];
     for (const headers of variants) {
       const res = await api(url, "GET", `/files/${aliceFile}`, { headers });
       expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) }, requestId: expect.any(String) });
+      expect(res.body).toMatchObject({
+        error: { code: expect.any(String), message: expect.any(String) },
+        requestId: expect.any(String),
+      });
     }
   });
 
@@ -116,7 +137,11 @@ describe("files and folders: other users' ids, bad input", () => {
     ["GET", "/folders/root?limit=abc", undefined],
     ["GET", "/folders/root?cursor=%%%", undefined],
     ["GET", "/folders/root?cursor=eyJ4IjoxfQ", undefined],
-    ["GET", `/folders/root?cursor=${Buffer.from(JSON.stringify({ kind: "file", name: "\u0000", id: "00000000-0000-4000-8000-000000000000" })).toString("base64url")}`, undefined],
+    [
+      "GET",
+      `/folders/root?cursor=${Buffer.from(JSON.stringify({ kind: "file", name: "\u0000", id: "00000000-0000-4000-8000-000000000000" })).toString("base64url")}`,
+      undefined,
+    ],
     ["PATCH", "/folders/00000000-0000-4000-8000-000000000000", { parentId: "nope" }],
     ["GET", "/trash?limit=-5", undefined],
   ];
@@ -124,11 +149,17 @@ describe("files and folders: other users' ids, bad input", () => {
   it.each(badInputs)("answers %s %s with 400 and the error body for bad input", async (method, path, body) => {
     const res = await api(url, method, path, { user: mallory, body });
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) }, requestId: expect.any(String) });
+    expect(res.body).toMatchObject({
+      error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) },
+      requestId: expect.any(String),
+    });
   });
 
   it("answers a body over 1 MB with 413 and the error body", async () => {
-    const res = await api(url, "POST", "/files/uploads", { user: mallory, body: { name: "x".repeat(2 * 1024 * 1024), sizeBytes: 1 } });
+    const res = await api(url, "POST", "/files/uploads", {
+      user: mallory,
+      body: { name: "x".repeat(2 * 1024 * 1024), sizeBytes: 1 },
+    });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("payload_too_large");
   });

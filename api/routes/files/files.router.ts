@@ -9,8 +9,14 @@ import * as T from "./files.schema";
 import { FileView, fileView } from "./views";
 
 const FileBody = z.object({ file: FileView });
-const DownloadUrl = z.object({ url: z.string().describe("Presigned GET, saved under the file's name"), expiresAt: timestamp });
-const redirect = (what: string) => ({ description: `Redirect to a short-lived presigned GET of ${what}`, headers: { Location: "The presigned URL" } });
+const DownloadUrl = z.object({
+  url: z.string().describe("Presigned GET, saved under the file's name"),
+  expiresAt: timestamp,
+});
+const redirect = (what: string) => ({
+  description: `Redirect to a short-lived presigned GET of ${what}`,
+  headers: { Location: "The presigned URL" },
+});
 
 /** The user's file if it may be downloaded: ready and not in the trash. */
 async function findReadyFile(db: Knex, ownerId: string, fileId: string) {
@@ -44,7 +50,11 @@ export const filesRoutes = [
     auth: "user",
     input: T.FileParamsSchema,
     responses: { 302: redirect("the file, as an attachment") },
-    errors: [[404, "not_found"], [409, "not_ready", "Only ready files are served"], [409, "file_trashed"]],
+    errors: [
+      [404, "not_found"],
+      [409, "not_ready", "Only ready files are served"],
+      [409, "file_trashed"],
+    ],
     handler: async (ctx) => {
       const { db, urls, config } = ctx.deps;
       const file = await findReadyFile(db, ctx.state.userId!, ctx.input.params.id);
@@ -60,7 +70,11 @@ export const filesRoutes = [
     auth: "user",
     input: T.FileParamsSchema,
     responses: { 200: { description: "Navigate to url to download the file as an attachment", body: DownloadUrl } },
-    errors: [[404, "not_found"], [409, "not_ready", "Only ready files are served"], [409, "file_trashed"]],
+    errors: [
+      [404, "not_found"],
+      [409, "not_ready", "Only ready files are served"],
+      [409, "file_trashed"],
+    ],
     handler: async (ctx) => {
       const { db, urls, config } = ctx.deps;
       const file = await findReadyFile(db, ctx.state.userId!, ctx.input.params.id);
@@ -94,10 +108,20 @@ export const filesRoutes = [
     auth: "user",
     input: T.FilesUpdateSchema,
     responses: { 200: { description: "The file as it is now", body: FileBody } },
-    errors: [[404, "not_found", "No such file or target folder"], [409, "name_taken"], [409, "file_trashed"]],
+    errors: [
+      [404, "not_found", "No such file or target folder"],
+      [409, "name_taken"],
+      [409, "file_trashed"],
+    ],
     handler: async (ctx) => {
       const { name, folderId } = ctx.input.body;
-      const file = await updateFile({ db: ctx.deps.db, ownerId: ctx.state.userId!, fileId: ctx.input.params.id, name, folderId });
+      const file = await updateFile({
+        db: ctx.deps.db,
+        ownerId: ctx.state.userId!,
+        fileId: ctx.input.params.id,
+        name,
+        folderId,
+      });
       ctx.body = { file: fileView(file) };
     },
   }),
@@ -113,13 +137,23 @@ export const filesRoutes = [
       200: { description: "Trashed; it still counts against the quota until purged", body: FileBody },
       204: { description: "Deleted for good: object gone, bytes released, shares revoked" },
     },
-    errors: [[404, "not_found"], [409, "upload_open", "Abort the upload instead"]],
+    errors: [
+      [404, "not_found"],
+      [409, "upload_open", "Abort the upload instead"],
+    ],
     handler: async (ctx) => {
       const { db, storage } = ctx.deps;
       const ownerId = ctx.state.userId!;
       const fileId = ctx.input.params.id;
       if (ctx.input.query.permanent === "true") {
-        const deleted = await deleteFilePermanently({ db, storage, fileId, ownerId, actorId: ownerId, reason: "deleted_by_owner" });
+        const deleted = await deleteFilePermanently({
+          db,
+          storage,
+          fileId,
+          ownerId,
+          actorId: ownerId,
+          reason: "deleted_by_owner",
+        });
         if (!deleted) throw notFound("file");
         ctx.status = 204;
         return;
@@ -131,12 +165,16 @@ export const filesRoutes = [
     operationId: "restoreFile",
     method: "post",
     path: "/files/:id/restore",
-    summary: "Bring a file back from the trash (a name clash becomes \"name (1)\")",
+    summary: 'Bring a file back from the trash (a name clash becomes "name (1)")',
     tag: "files",
     auth: "user",
     input: T.FileParamsSchema,
     responses: { 200: { description: "The restored file", body: FileBody } },
-    errors: [[404, "not_found"], [409, "quarantined", "An infected file cannot be restored"], [409, "in_trashed_folder", "Restore the folder it was trashed with"]],
+    errors: [
+      [404, "not_found"],
+      [409, "quarantined", "An infected file cannot be restored"],
+      [409, "in_trashed_folder", "Restore the folder it was trashed with"],
+    ],
     handler: async (ctx) => {
       ctx.body = { file: fileView(await restoreFile(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
     },

@@ -7,15 +7,23 @@ const fileParams = z.object({
 
 export const UploadsCreateSchema = z.object({
   body: z.object({
-    name: itemName.describe("File name: 1–255 bytes after NFC, no \"/\", no control characters."),
-    sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe("Exact size in bytes; reserved against the quota until the upload completes or is aborted."),
+    name: itemName.describe('File name: 1–255 bytes after NFC, no "/", no control characters.'),
+    sizeBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .describe("Exact size in bytes; reserved against the quota until the upload completes or is aborted."),
     mimeType: z
       .string()
       .max(255)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/, "must be a media type like type/subtype")
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/,
+        "must be a media type like type/subtype",
+      )
       .transform((type) => type.toLowerCase())
       .optional()
-      .describe("Media type, e.g. \"image/png\"; application/octet-stream when absent."),
+      .describe('Media type, e.g. "image/png"; application/octet-stream when absent.'),
     folderId: z.uuid().nullish().describe("Folder to upload into; the root when absent or null."),
   }),
 });
@@ -24,7 +32,11 @@ export type UploadsCreateReq = z.infer<typeof UploadsCreateSchema>;
 export const UploadsSignSchema = z.object({
   params: fileParams,
   body: z.object({
-    partNumbers: z.array(z.number().int().min(1).max(10_000)).min(1).max(1000).describe("Parts to sign, 1-based; at most 1000 per call."),
+    partNumbers: z
+      .array(z.number().int().min(1).max(10_000))
+      .min(1)
+      .max(1000)
+      .describe("Parts to sign, 1-based; at most 1000 per call."),
   }),
 });
 export type UploadsSignReq = z.infer<typeof UploadsSignSchema>;
@@ -40,7 +52,12 @@ export const UploadsCompleteSchema = z.object({
             .string()
             .regex(/^"?[!#-~]{1,128}"?$/, "must be the ETag S3 answered the part's PUT with")
             .describe("The ETag header S3 answered the part's PUT with: printable ASCII, optionally in double quotes."),
-          durationMs: z.number().min(0).max(86_400_000).optional().describe("How long the client's PUT of this part took, for upload_part_duration_seconds."),
+          durationMs: z
+            .number()
+            .min(0)
+            .max(86_400_000)
+            .optional()
+            .describe("How long the client's PUT of this part took, for upload_part_duration_seconds."),
         }),
       )
       .min(1)
@@ -67,7 +84,7 @@ export type FilesUpdateReq = z.infer<typeof FilesUpdateSchema>;
 export const FilesDeleteSchema = z.object({
   params: fileParams,
   query: z.object({
-    permanent: z.enum(["true", "false"]).optional().describe("\"true\" deletes for good instead of moving to the trash."),
+    permanent: z.enum(["true", "false"]).optional().describe('"true" deletes for good instead of moving to the trash.'),
   }),
 });
 export type FilesDeleteReq = z.infer<typeof FilesDeleteSchema>;

@@ -51,29 +51,38 @@ describe("part URLs grant one part of one upload and nothing else", () => {
   it.each([
     ["the whole object", undefined],
     ["a byte range of any length", "bytes=0-4095"],
-  ])("refuses a part PUT that copies another user's object (%s), and the attacker gets none of its bytes", async (_, range) => {
-    const { attacker, fileId, partUrl } = await attackerUpload();
-    const copy = await fetch(partUrl, { method: "PUT", headers: copyHeaders(range), body: Buffer.alloc(25, "x") });
-    expect(copy.status).toBe(403);
-    expect(await copy.text()).toContain("AccessDenied");
+  ])(
+    "refuses a part PUT that copies another user's object (%s), and the attacker gets none of its bytes",
+    async (_, range) => {
+      const { attacker, fileId, partUrl } = await attackerUpload();
+      const copy = await fetch(partUrl, { method: "PUT", headers: copyHeaders(range), body: Buffer.alloc(25, "x") });
+      expect(copy.status).toBe(403);
+      expect(await copy.text()).toContain("AccessDenied");
 
-    const held = await api(url, "GET", `/files/${fileId}/parts`, { user: attacker });
-    expect(held.body.parts).toEqual([]);
-    const complete = await api(url, "POST", `/files/${fileId}/complete`, {
-      user: attacker,
-      body: { parts: [{ partNumber: 1, etag: copy.headers.get("etag") ?? '"00"' }] },
-    });
-    expect(complete.status).toBe(400);
-    expect(complete.body.error.details.reason).toBe("invalid_parts");
-    expect(await quotaOf(attacker)).toEqual({ used: 0, reserved: 25 });
-  });
+      const held = await api(url, "GET", `/files/${fileId}/parts`, { user: attacker });
+      expect(held.body.parts).toEqual([]);
+      const complete = await api(url, "POST", `/files/${fileId}/complete`, {
+        user: attacker,
+        body: { parts: [{ partNumber: 1, etag: copy.headers.get("etag") ?? '"00"' }] },
+      });
+      expect(complete.status).toBe(400);
+      expect(complete.body.error.details.reason).toBe("invalid_parts");
+      expect(await quotaOf(attacker)).toEqual({ used: 0, reserved: 25 });
+    },
+  );
 
   it("would have copied with a URL signed by the server's own key (the attack is real on this S3)", async () => {
     const { attacker, fileId } = await attackerUpload();
     const file = await findOwnedFile(bed.deps.db, attacker.user.id, fileId);
     const ownKeyUrl = await getSignedUrl(
       bed.deps.storage.client,
-      new UploadPartCommand({ Bucket: bed.deps.storage.bucket, Key: file.s3Key, UploadId: file.uploadId!, PartNumber: 1, ContentLength: 25 }),
+      new UploadPartCommand({
+        Bucket: bed.deps.storage.bucket,
+        Key: file.s3Key,
+        UploadId: file.uploadId!,
+        PartNumber: 1,
+        ContentLength: 25,
+      }),
       { expiresIn: 60, signableHeaders: new Set(["content-length"]) },
     );
     const copy = await fetch(ownKeyUrl, { method: "PUT", headers: copyHeaders(), body: Buffer.alloc(25, "x") });
@@ -101,14 +110,18 @@ describe("part URLs grant one part of one upload and nothing else", () => {
     expect((await api(url, "POST", `/files/${fileId}/complete`, { user: attacker, body: { parts } })).status).toBe(202);
     await waitForStatus(url, attacker, fileId, ["ready"]);
     const download = await api(url, "GET", `/files/${fileId}/download`, { user: attacker });
-    expect(sha256(Buffer.from(await (await fetch(download.headers.get("location")!)).arrayBuffer()))).toBe(sha256(bytes));
+    expect(sha256(Buffer.from(await (await fetch(download.headers.get("location")!)).arrayBuffer()))).toBe(
+      sha256(bytes),
+    );
     expect(await quotaOf(attacker)).toEqual({ used: 25, reserved: 0 });
   });
 
   it("signs download URLs with a short-lived credential, not the server's own key", async () => {
     const { fileId } = await uploadFile(url, victim, "notes.txt", randomBytesOf(100));
     await waitForStatus(url, victim, fileId, ["ready"]);
-    const location = new URL((await api(url, "GET", `/files/${fileId}/download`, { user: victim })).headers.get("location")!);
+    const location = new URL(
+      (await api(url, "GET", `/files/${fileId}/download`, { user: victim })).headers.get("location")!,
+    );
     expect(location.searchParams.get("X-Amz-Credential")).not.toMatch(new RegExp(`^${bed.deps.config.S3_ACCESS_KEY}/`));
     expect(location.searchParams.get("X-Amz-Security-Token")).toBeTruthy();
     expect((await fetch(location)).status).toBe(200);

@@ -41,11 +41,18 @@ describe("the per-user cap on quarantined bytes", () => {
     // The three newest stay quarantined with their objects; the older ones are gone, row and object.
     const kept = await File.query(bed.deps.db).where({ ownerId: user.user.id }).orderBy("trashedAt");
     expect(kept.map((file) => [file.id, file.status])).toEqual(uploaded.slice(-3).map((id) => [id, "quarantined"]));
-    const deletions = await AuditEntry.query(bed.deps.db).where({ action: "file.deleted" }).whereIn("targetId", uploaded);
+    const deletions = await AuditEntry.query(bed.deps.db)
+      .where({ action: "file.deleted" })
+      .whereIn("targetId", uploaded);
     expect(deletions.map((entry) => entry.targetId).sort()).toEqual(uploaded.slice(0, 4).sort());
     expect(deletions.every((entry) => entry.details.reason === "quarantine_cap")).toBe(true);
     // Their detections stay on record.
-    expect(await AuditEntry.query(bed.deps.db).where({ action: "file.quarantined" }).whereIn("targetId", uploaded).resultSize()).toBe(7);
+    expect(
+      await AuditEntry.query(bed.deps.db)
+        .where({ action: "file.quarantined" })
+        .whereIn("targetId", uploaded)
+        .resultSize(),
+    ).toBe(7);
 
     // Quarantined bytes never counted against the quota, so nothing moved there.
     expect(await User.query(bed.deps.db).findById(user.user.id)).toMatchObject({ usedBytes: 0, reservedBytes: 0 });

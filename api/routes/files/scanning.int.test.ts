@@ -61,7 +61,9 @@ describe("scanning outcomes of FileLifecycle", () => {
 
   it("makes a 256 px WebP thumbnail for an image", async () => {
     const user = await createUser(bed.deps);
-    const png = await sharp({ create: { width: 1024, height: 512, channels: 3, background: "#3366cc" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 1024, height: 512, channels: 3, background: "#3366cc" } })
+      .png()
+      .toBuffer();
     const { fileId } = await uploadFile(url, user, "wide.png", png, { mimeType: "image/png" });
     await waitForStatus(url, user, fileId, ["ready"]);
     // The thumbnail step runs right after ready.

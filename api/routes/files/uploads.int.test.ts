@@ -2,7 +2,16 @@ import { User } from "../../../db/models";
 import { createUser, type TestUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
 import { findOwnedFile } from "../../../db/commands/files/find";
-import { api, initUpload, putPartDirectly, putParts, randomBytesOf, sha256, uploadFile, waitForStatus } from "../../../test/uploads";
+import {
+  api,
+  initUpload,
+  putPartDirectly,
+  putParts,
+  randomBytesOf,
+  sha256,
+  uploadFile,
+  waitForStatus,
+} from "../../../test/uploads";
 
 const MiB = 1024 * 1024;
 
@@ -58,7 +67,12 @@ describe("uploads", () => {
     await putParts(url, user, fileId, bytes, 5 * MiB, [1, 3]);
 
     // A new client knows only the file id.
-    const held = await api<{ parts: { partNumber: number; etag: string; sizeBytes: number }[] }>(url, "GET", `/files/${fileId}/parts`, { user });
+    const held = await api<{ parts: { partNumber: number; etag: string; sizeBytes: number }[] }>(
+      url,
+      "GET",
+      `/files/${fileId}/parts`,
+      { user },
+    );
     expect(held.status).toBe(200);
     expect(held.body.parts.map((p) => p.partNumber)).toEqual([1, 3]);
     const rest = await putParts(url, user, fileId, bytes, 5 * MiB, [2]);
@@ -193,12 +207,22 @@ describe("uploads", () => {
     expect(res.status).toBe(200);
     expect(res.body.uploads).toEqual([
       {
-        file: expect.objectContaining({ id: open, name: "half-sent.bin", status: "uploading", sizeBytes: bytes.length }),
+        file: expect.objectContaining({
+          id: open,
+          name: "half-sent.bin",
+          status: "uploading",
+          sizeBytes: bytes.length,
+        }),
         partSize: 5 * MiB,
         partCount: 3,
         parts: [{ partNumber: 2, etag: expect.any(String), sizeBytes: 5 * MiB }],
       },
-      { file: expect.objectContaining({ id: untouched, status: "uploading" }), partSize: 5 * MiB, partCount: 1, parts: [] },
+      {
+        file: expect.objectContaining({ id: untouched, status: "uploading" }),
+        partSize: 5 * MiB,
+        partCount: 1,
+        parts: [],
+      },
     ]);
     expect((await api(url, "GET", "/uploads")).status).toBe(401);
   });

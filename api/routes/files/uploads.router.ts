@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { findOwnedFile } from "../../../db/commands/files/find";
-import { completeUpload, failUpload, findOpenUpload, listOpenUploads, startUpload, touchUpload } from "../../../db/commands/files/uploads";
+import {
+  completeUpload,
+  failUpload,
+  findOpenUpload,
+  listOpenUploads,
+  startUpload,
+  touchUpload,
+} from "../../../db/commands/files/uploads";
 import { badRequest, conflict } from "../../../lib/errors";
 import { lifecycleInput, startFileLifecycle } from "../../../lib/file-lifecycle";
 import { partLength, planUpload } from "../../../lib/upload-plan";
@@ -18,7 +25,10 @@ const SignedParts = z.object({
   parts: z.array(
     z.object({
       partNumber: z.number().int(),
-      url: z.string().meta({ description: "PUT exactly sizeBytes bytes here, with no other headers; the ETag response header is the part's etag" }),
+      url: z.string().meta({
+        description:
+          "PUT exactly sizeBytes bytes here, with no other headers; the ETag response header is the part's etag",
+      }),
       sizeBytes: z.number().int(),
       expiresAt: timestamp,
     }),
@@ -77,7 +87,8 @@ export const uploadsRoutes = [
     method: "post",
     path: "/files/:id/parts",
     summary: "Presigned PUT URLs for parts, each bound to its exact length",
-    description: "Step 2. Each URL may write that one part of this upload and nothing else; sign again when they expire.",
+    description:
+      "Step 2. Each URL may write that one part of this upload and nothing else; sign again when they expire.",
     tag: "uploads",
     auth: "user",
     input: T.UploadsSignSchema,
@@ -96,7 +107,13 @@ export const uploadsRoutes = [
       const parts = await Promise.all(
         partNumbers.map(async (partNumber) => ({
           partNumber,
-          url: await urls.uploadPart(file.s3Key, file.uploadId, partNumber, partLength(file.sizeBytes, plan, partNumber), config.UPLOAD_URL_TTL_SECONDS),
+          url: await urls.uploadPart(
+            file.s3Key,
+            file.uploadId,
+            partNumber,
+            partLength(file.sizeBytes, plan, partNumber),
+            config.UPLOAD_URL_TTL_SECONDS,
+          ),
           sizeBytes: partLength(file.sizeBytes, plan, partNumber),
           expiresAt,
         })),
@@ -165,15 +182,32 @@ export const uploadsRoutes = [
     method: "post",
     path: "/files/:id/complete",
     summary: "Assemble the parts and start the scan; calling it twice is harmless",
-    description: "Step 4. The file moves to processing (being scanned) and later to ready, quarantined or rejected: poll GET /files/{id}.",
+    description:
+      "Step 4. The file moves to processing (being scanned) and later to ready, quarantined or rejected: poll GET /files/{id}.",
     tag: "uploads",
     auth: "user",
     rateLimit: "upload",
     input: T.UploadsCompleteSchema,
-    examples: { twoParts: { parts: [{ partNumber: 1, etag: '"9b2cf535f27731c974343645a3985328"' }, { partNumber: 2, etag: '"6f5902ac237024bdd0c176cb93063dc4"' }] } },
-    responses: { 202: { description: "Completed; the file is processing (or already past it)", body: z.object({ file: FileView }) } },
+    examples: {
+      twoParts: {
+        parts: [
+          { partNumber: 1, etag: '"9b2cf535f27731c974343645a3985328"' },
+          { partNumber: 2, etag: '"6f5902ac237024bdd0c176cb93063dc4"' },
+        ],
+      },
+    },
+    responses: {
+      202: {
+        description: "Completed; the file is processing (or already past it)",
+        body: z.object({ file: FileView }),
+      },
+    },
     errors: [
-      [400, "bad_request", "details.reason: duplicate_parts, missing_parts, invalid_parts (upload stays open) or size_mismatch (upload aborted, reservation released)"],
+      [
+        400,
+        "bad_request",
+        "details.reason: duplicate_parts, missing_parts, invalid_parts (upload stays open) or size_mismatch (upload aborted, reservation released)",
+      ],
       [404, "not_found"],
       notOpen,
     ],
@@ -181,7 +215,8 @@ export const uploadsRoutes = [
       const { config, db, storage, temporal, metrics, logger } = ctx.deps;
       const parts = [...ctx.input.body.parts].sort((a, b) => a.partNumber - b.partNumber);
       const numbers = parts.map((p) => p.partNumber);
-      if (new Set(numbers).size !== numbers.length) throw badRequest("Each part may be listed once.", { reason: "duplicate_parts" });
+      if (new Set(numbers).size !== numbers.length)
+        throw badRequest("Each part may be listed once.", { reason: "duplicate_parts" });
       const { file, completedNow } = await completeUpload({
         db,
         storage,
@@ -194,13 +229,16 @@ export const uploadsRoutes = [
       if (completedNow) {
         metrics.uploadsCompleted.inc();
         metrics.uploadBytes.inc(file.sizeBytes);
-        for (const part of parts) if (part.durationMs !== undefined) metrics.uploadPartDuration.observe(part.durationMs / 1000);
+        for (const part of parts)
+          if (part.durationMs !== undefined) metrics.uploadPartDuration.observe(part.durationMs / 1000);
       }
       if (file.status === "processing") {
         // A failed start leaves the file in processing; the housekeeping schedule starts it later.
-        await startFileLifecycle(temporal, config.TEMPORAL_TASK_QUEUE, lifecycleInput(config, file.id)).catch((error: unknown) => {
-          logger.error({ err: error, fileId: file.id }, "could not start FileLifecycle; housekeeping will");
-        });
+        await startFileLifecycle(temporal, config.TEMPORAL_TASK_QUEUE, lifecycleInput(config, file.id)).catch(
+          (error: unknown) => {
+            logger.error({ err: error, fileId: file.id }, "could not start FileLifecycle; housekeeping will");
+          },
+        );
       }
       ctx.status = 202;
       ctx.body = { file: fileView(file) };
@@ -215,7 +253,10 @@ export const uploadsRoutes = [
     auth: "user",
     input: T.FileParamsSchema,
     responses: { 204: { description: "Aborted (or already)" } },
-    errors: [[404, "not_found"], [409, "upload_closed", "The upload completed; delete the file instead"]],
+    errors: [
+      [404, "not_found"],
+      [409, "upload_closed", "The upload completed; delete the file instead"],
+    ],
     handler: async (ctx) => {
       const { db, storage } = ctx.deps;
       const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);

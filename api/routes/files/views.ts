@@ -9,7 +9,8 @@ export const FileView = z.object({
   sizeBytes: z.number().int(),
   mimeType: z.string(),
   status: z.enum(["uploading", "processing", "ready", "quarantined", "failed", "rejected"]).meta({
-    description: "uploading → processing (scanning) → ready, or quarantined (malware), rejected (not scannable), failed (aborted or lost)",
+    description:
+      "uploading → processing (scanning) → ready, or quarantined (malware), rejected (not scannable), failed (aborted or lost)",
   }),
   statusReason: z.string().nullable().describe("Why a file is quarantined, rejected or failed."),
   sha256: z.string().nullable().describe("Hex SHA-256 of the bytes, once scanned."),

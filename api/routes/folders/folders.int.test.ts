@@ -94,7 +94,10 @@ describe("folders and trash", () => {
   it("refuses to trash a folder while an upload into it is open", async () => {
     const user = await createUser(bed.deps);
     const folder = await mkdir(user, "Busy");
-    const open = await api(url, "POST", "/files/uploads", { user, body: { name: "still.bin", sizeBytes: 10, folderId: folder } });
+    const open = await api(url, "POST", "/files/uploads", {
+      user,
+      body: { name: "still.bin", sizeBytes: 10, folderId: folder },
+    });
     const refused = await api(url, "DELETE", `/folders/${folder}`, { user });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe("upload_open");

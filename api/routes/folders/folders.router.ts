@@ -22,7 +22,9 @@ const encodeCursor = (cursor: ListingCursor | null) =>
 const FolderBody = z.object({ folder: FolderView });
 const Listing = z.object({
   folder: FolderView.nullable().describe("null: the root."),
-  path: z.array(z.object({ id: uuid, name: z.string() })).meta({ description: "Breadcrumbs from the top folder down to this one" }),
+  path: z
+    .array(z.object({ id: uuid, name: z.string() }))
+    .meta({ description: "Breadcrumbs from the top folder down to this one" }),
   folders: z.array(FolderView),
   files: z.array(FileView),
   nextCursor,
@@ -40,9 +42,18 @@ export const foldersRoutes = [
     input: T.FoldersCreateSchema,
     examples: { inRoot: { name: "Photos" } },
     responses: { 201: { description: "Created", body: FolderBody } },
-    errors: [[404, "not_found", "No such parent"], [409, "name_taken"], [409, "folder_trashed", "The parent is in the trash"]],
+    errors: [
+      [404, "not_found", "No such parent"],
+      [409, "name_taken"],
+      [409, "folder_trashed", "The parent is in the trash"],
+    ],
     handler: async (ctx) => {
-      const folder = await createFolder(ctx.deps.db, ctx.state.userId!, ctx.input.body.name, ctx.input.body.parentId ?? null);
+      const folder = await createFolder(
+        ctx.deps.db,
+        ctx.state.userId!,
+        ctx.input.body.name,
+        ctx.input.body.parentId ?? null,
+      );
       ctx.status = 201;
       ctx.body = { folder: folderView(folder) };
     },
@@ -112,7 +123,13 @@ export const foldersRoutes = [
     ],
     handler: async (ctx) => {
       const { name, parentId } = ctx.input.body;
-      const folder = await updateFolder({ db: ctx.deps.db, ownerId: ctx.state.userId!, folderId: ctx.input.params.id, name, parentId });
+      const folder = await updateFolder({
+        db: ctx.deps.db,
+        ownerId: ctx.state.userId!,
+        folderId: ctx.input.params.id,
+        name,
+        parentId,
+      });
       ctx.body = { folder: folderView(folder) };
     },
   }),
@@ -125,7 +142,10 @@ export const foldersRoutes = [
     auth: "user",
     input: T.FolderParamsSchema,
     responses: { 200: { description: "Trashed", body: FolderBody } },
-    errors: [[404, "not_found"], [409, "upload_open", "Finish or abort the uploads in it first"]],
+    errors: [
+      [404, "not_found"],
+      [409, "upload_open", "Finish or abort the uploads in it first"],
+    ],
     handler: async (ctx) => {
       ctx.body = { folder: folderView(await trashFolder(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
     },
@@ -139,7 +159,11 @@ export const foldersRoutes = [
     auth: "user",
     input: T.FolderParamsSchema,
     responses: { 200: { description: "Restored", body: FolderBody } },
-    errors: [[404, "not_found"], [409, "in_trashed_folder", "Restore the folder it was trashed with"], [409, "name_taken"]],
+    errors: [
+      [404, "not_found"],
+      [409, "in_trashed_folder", "Restore the folder it was trashed with"],
+      [409, "name_taken"],
+    ],
     handler: async (ctx) => {
       ctx.body = { folder: folderView(await restoreFolder(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
     },
@@ -152,7 +176,12 @@ export const foldersRoutes = [
     tag: "folders",
     auth: "user",
     input: T.TrashListSchema,
-    responses: { 200: { description: "Trashed folders and files", body: z.object({ folders: z.array(FolderView), files: z.array(FileView) }) } },
+    responses: {
+      200: {
+        description: "Trashed folders and files",
+        body: z.object({ folders: z.array(FolderView), files: z.array(FileView) }),
+      },
+    },
     handler: async (ctx) => {
       const { folders, files } = await listTrash(ctx.deps.db, ctx.state.userId!, ctx.input.query.limit);
       ctx.body = { folders: folders.map(folderView), files: files.map(fileView) };

@@ -26,7 +26,7 @@ export const listingQuery = z.object({
 
 export const FoldersCreateSchema = z.object({
   body: z.object({
-    name: itemName.describe("Folder name: 1–255 bytes after NFC, no \"/\", no control characters."),
+    name: itemName.describe('Folder name: 1–255 bytes after NFC, no "/", no control characters.'),
     parentId: z.uuid().nullish().describe("Parent folder; the root when absent or null."),
   }),
 });

@@ -67,7 +67,9 @@ describe("GET /me and access tokens", () => {
 
     const [header, payload, signature] = token.split(".");
     const flipped = signature[0] === "A" ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), role: "admin" })).toString("base64url");
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, "base64url").toString()), role: "admin" }),
+    ).toString("base64url");
     const now = Math.floor(Date.now() / 1000);
     const expired = await new SignJWT({ role: "user" })
       .setProtectedHeader({ alg: "HS256" })
@@ -76,10 +78,21 @@ describe("GET /me and access tokens", () => {
       .setIssuedAt(now - 120)
       .setExpirationTime(now - 60)
       .sign(new TextEncoder().encode(deps.config.JWT_SECRET));
-    const foreign = await signAccessToken({ userId: user.id, role: "user", sessionId: randomUUID() }, "some-other-secret-of-at-least-32-chars", 600);
+    const foreign = await signAccessToken(
+      { userId: user.id, role: "user", sessionId: randomUUID() },
+      "some-other-secret-of-at-least-32-chars",
+      600,
+    );
     const unsigned = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${payload}.`;
 
-    for (const bad of [`${header}.${payload}.${flipped}`, `${header}.${forged}.${signature}`, expired, foreign, unsigned, "garbage"]) {
+    for (const bad of [
+      `${header}.${payload}.${flipped}`,
+      `${header}.${forged}.${signature}`,
+      expired,
+      foreign,
+      unsigned,
+      "garbage",
+    ]) {
       const reply = await me(bad);
       expect(reply.status).toBe(401);
       expect(reply.body).toMatchObject({ error: { code: expect.stringMatching(/^(invalid_token|unauthorized)$/) } });

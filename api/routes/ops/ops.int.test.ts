@@ -28,7 +28,10 @@ describe("GET /health and GET /metrics", () => {
     await stopService("clamav");
     try {
       const down = await fetch(`${server.origin}/health`);
-      expect(await health(down)).toEqual({ code: 503, body: { status: "degraded", checks: { ...allUp, clamav: "down" } } });
+      expect(await health(down)).toEqual({
+        code: 503,
+        body: { status: "degraded", checks: { ...allUp, clamav: "down" } },
+      });
     } finally {
       await startService("clamav");
     }

@@ -25,7 +25,8 @@ export async function runHealthChecks(deps: AppDeps): Promise<z.infer<typeof Che
   const probes: Record<CheckName, (signal: AbortSignal) => Promise<unknown>> = {
     db: () => checkDb(deps.db),
     redis: async () => {
-      if (deps.redis.status === "wait" || deps.redis.status === "end") await deps.redis.connect().catch(() => undefined);
+      if (deps.redis.status === "wait" || deps.redis.status === "end")
+        await deps.redis.connect().catch(() => undefined);
       return deps.redis.ping();
     },
     s3: (signal) => deps.storage.checkBucket(signal),
@@ -40,7 +41,8 @@ export async function runHealthChecks(deps: AppDeps): Promise<z.infer<typeof Che
   names.forEach((name, i) => {
     const result = results[i];
     checks[name] = result.status === "fulfilled" ? "up" : "down";
-    if (result.status === "rejected") deps.logger.warn({ check: name, err: String(result.reason) }, "health check down");
+    if (result.status === "rejected")
+      deps.logger.warn({ check: name, err: String(result.reason) }, "health check down");
   });
   return checks;
 }

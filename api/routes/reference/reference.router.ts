@@ -9,7 +9,10 @@ const swaggerUi = path.dirname(require.resolve("swagger-ui-dist/package.json"));
 /** The page and its files, all served from our own dependencies (no CDN). */
 const assets: Record<string, { type: string; load: () => Promise<string | Buffer> }> = {
   "swagger-ui.css": { type: "text/css", load: () => readFile(path.join(swaggerUi, "swagger-ui.css")) },
-  "swagger-ui-bundle.js": { type: "text/javascript", load: () => readFile(path.join(swaggerUi, "swagger-ui-bundle.js")) },
+  "swagger-ui-bundle.js": {
+    type: "text/javascript",
+    load: () => readFile(path.join(swaggerUi, "swagger-ui-bundle.js")),
+  },
   "init.js": {
     type: "text/javascript",
     load: async () =>

@@ -57,7 +57,16 @@ describe("GET /search", () => {
   it("finds live folders and files whose name contains q, case-insensitively, with their folder path", async () => {
     const res = await search(alice, "q=BUDGET");
     expect(res.status).toBe(200);
-    expect(names(res.body).sort()).toEqual(["100% budget.txt", "Budget 2026.xlsx", "Q4 budget", "budget upload.bin", "budgetXfinal.pdf", "budget_final.pdf"].sort());
+    expect(names(res.body).sort()).toEqual(
+      [
+        "100% budget.txt",
+        "Budget 2026.xlsx",
+        "Q4 budget",
+        "budget upload.bin",
+        "budgetXfinal.pdf",
+        "budget_final.pdf",
+      ].sort(),
+    );
     const file = res.body.results.find((hit) => hit.name === "Budget 2026.xlsx")!;
     expect(file).toMatchObject({ kind: "file", folderId: q4, status: "processing", sizeBytes: 100 });
     expect(file.path).toEqual([
@@ -65,7 +74,12 @@ describe("GET /search", () => {
       { id: q4, name: "Q4 budget" },
     ]);
     const folder = res.body.results.find((hit) => hit.name === "Q4 budget")!;
-    expect(folder).toMatchObject({ kind: "folder", id: q4, folderId: reports, path: [{ id: reports, name: "Reports" }] });
+    expect(folder).toMatchObject({
+      kind: "folder",
+      id: q4,
+      folderId: reports,
+      path: [{ id: reports, name: "Reports" }],
+    });
     expect(folder).not.toHaveProperty("status");
     expect(res.body.results.find((hit) => hit.name === "100% budget.txt")!.path).toEqual([]);
   });
@@ -87,7 +101,10 @@ describe("GET /search", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { status: number; body: Page } = await search(alice, `q=budget&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const res: { status: number; body: Page } = await search(
+        alice,
+        `q=budget&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.status).toBe(200);
       expect(res.body.results.length).toBeLessThanOrEqual(2);
       seen.push(...names(res.body));
@@ -111,7 +128,10 @@ describe("GET /search", () => {
   ])("answers %s with 400 and the error body", async (_label, query) => {
     const res = await search(alice, query);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ error: { code: "validation_failed", message: expect.any(String) }, requestId: expect.any(String) });
+    expect(res.body).toMatchObject({
+      error: { code: "validation_failed", message: expect.any(String) },
+      requestId: expect.any(String),
+    });
   });
 
   it("answers 401 without a token", async () => {

@@ -5,7 +5,8 @@ import { nextCursor, timestamp, uuid } from "../../schemas";
 import { FileView } from "../files/views";
 import * as T from "./search.schema";
 
-const encodeCursor = (cursor: SearchCursor | null) => (cursor ? Buffer.from(JSON.stringify(cursor)).toString("base64url") : null);
+const encodeCursor = (cursor: SearchCursor | null) =>
+  cursor ? Buffer.from(JSON.stringify(cursor)).toString("base64url") : null;
 
 const SearchHit = z.object({
   kind: z.enum(["file", "folder"]),
@@ -16,7 +17,9 @@ const SearchHit = z.object({
   sizeBytes: z.number().int().optional().describe("Files only."),
   mimeType: z.string().optional().describe("Files only."),
   updatedAt: timestamp,
-  path: z.array(z.object({ id: uuid, name: z.string() })).meta({ description: "Breadcrumbs of the folder it is in, top folder first; empty in the root" }),
+  path: z
+    .array(z.object({ id: uuid, name: z.string() }))
+    .meta({ description: "Breadcrumbs of the folder it is in, top folder first; empty in the root" }),
 });
 
 export const searchRoutes = [
@@ -29,7 +32,9 @@ export const searchRoutes = [
     tag: "search",
     auth: "user",
     input: T.SearchSchema,
-    responses: { 200: { description: "One page of hits", body: z.object({ results: z.array(SearchHit), nextCursor }) } },
+    responses: {
+      200: { description: "One page of hits", body: z.object({ results: z.array(SearchHit), nextCursor }) },
+    },
     handler: async (ctx) => {
       const { q, limit, cursor } = ctx.input.query;
       const page = await searchNames(ctx.deps.db, ctx.state.userId!, q, limit, cursor);

@@ -19,7 +19,10 @@ describe("bad input on every share route answers 4xx with the error body, never 
     url = bed.server.url;
     user = await createUser(bed.deps);
     fileId = await readyFile(url, user, "input.txt", randomBytesOf(10));
-    ({ share: { id: shareId }, token } = await shareFile(url, user, fileId, { password: "right one" }));
+    ({
+      share: { id: shareId },
+      token,
+    } = await shareFile(url, user, fileId, { password: "right one" }));
   });
   afterAll(() => bed.close());
 
@@ -70,7 +73,10 @@ describe("bad input on every share route answers 4xx with the error body, never 
     ["GET", "/shares?limit=100000"],
     ["GET", "/shares?cursor=%%%"],
     ["GET", "/shares?cursor=eyJ4IjoxfQ"],
-    ["GET", `/shares?cursor=${Buffer.from(JSON.stringify({ us: "'; drop table shares; --", id: uuid })).toString("base64url")}`],
+    [
+      "GET",
+      `/shares?cursor=${Buffer.from(JSON.stringify({ us: "'; drop table shares; --", id: uuid })).toString("base64url")}`,
+    ],
     ["GET", `/shares?cursor=${Buffer.from(JSON.stringify({ us: 1e300, id: uuid })).toString("base64url")}`],
     ["GET", "/shares?fileId=nope"],
     ["GET", "/shares/not-a-uuid"],
@@ -87,10 +93,12 @@ describe("bad input on every share route answers 4xx with the error body, never 
 
   it("POST /s/:token/download refuses malformed bodies with 400 and counts nothing", async () => {
     const raw = async (body: string, type = "application/json") =>
-      fetch(`${url}/s/${token}/download`, { method: "POST", headers: { "Content-Type": type }, body }).then(async (res) => ({
-        status: res.status,
-        body: await res.json(),
-      }));
+      fetch(`${url}/s/${token}/download`, { method: "POST", headers: { "Content-Type": type }, body }).then(
+        async (res) => ({
+          status: res.status,
+          body: await res.json(),
+        }),
+      );
     for (const [body, type] of [
       ["{not json", "application/json"],
       ['{"password": 42}', "application/json"],

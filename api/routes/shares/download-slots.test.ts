@@ -12,7 +12,12 @@ describe("DownloadSlots", () => {
     const a1 = taken(slots.take("10.0.0.1"));
     taken(slots.take("10.0.0.1"));
     const refused = slots.take("10.0.0.1");
-    expect(refused).toMatchObject({ status: 429, code: "too_many_downloads", details: { retryAfterSeconds: 5 }, headers: { "Retry-After": "5" } });
+    expect(refused).toMatchObject({
+      status: 429,
+      code: "too_many_downloads",
+      details: { retryAfterSeconds: 5 },
+      headers: { "Retry-After": "5" },
+    });
 
     taken(slots.take("10.0.0.2"));
     expect(slots.take("10.0.0.3")).toMatchObject({ status: 429, code: "downloads_busy" });

@@ -38,7 +38,11 @@ export class DownloadSlots {
       );
     }
     if (this.total >= this.limits.max) {
-      return tooManyRequests("downloads_busy", "Too many downloads are running; retry in a moment.", SLOT_RETRY_AFTER_SECONDS);
+      return tooManyRequests(
+        "downloads_busy",
+        "Too many downloads are running; retry in a moment.",
+        SLOT_RETRY_AFTER_SECONDS,
+      );
     }
     this.perIp.set(ip, fromIp + 1);
     this.total++;

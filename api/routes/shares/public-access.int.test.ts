@@ -24,7 +24,11 @@ describe("public share links: passwords, guessing, and links that are gone", () 
     const meta = await shareMetadata(url, token);
     expect([meta.status, meta.body.error?.code, meta.body.error?.details?.reason]).toEqual([410, "share_gone", reason]);
     const download = await downloadShare(url, token);
-    expect([download.status, download.body?.error?.code, download.body?.error?.details?.reason]).toEqual([410, "share_gone", reason]);
+    expect([download.status, download.body?.error?.code, download.body?.error?.details?.reason]).toEqual([
+      410,
+      "share_gone",
+      reason,
+    ]);
   };
 
   it("asks for the password (401 password_required), refuses a wrong one (401 wrong_password, not counted), serves the right one", async () => {
@@ -34,7 +38,10 @@ describe("public share links: passwords, guessing, and links that are gone", () 
 
     const missing = await downloadShare(url, token);
     expect(missing.status).toBe(401);
-    expect(missing.body).toEqual({ error: { code: "password_required", message: expect.any(String) }, requestId: expect.any(String) });
+    expect(missing.body).toEqual({
+      error: { code: "password_required", message: expect.any(String) },
+      requestId: expect.any(String),
+    });
     const wrong = await downloadShare(url, token, { password: "passwort" });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe("wrong_password");
@@ -57,23 +64,31 @@ describe("public share links: passwords, guessing, and links that are gone", () 
 
     // A right password in between does not use up the budget.
     expect((await downloadShare(url, token, { password: "right one", ip })).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await downloadShare(url, token, { password: `guess ${i}`, ip })).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await downloadShare(url, token, { password: `guess ${i}`, ip })).status).toBe(401);
     const locked = await downloadShare(url, token, { password: "guess 3", ip });
     expect(locked.status).toBe(429);
-    expect(locked.body.error).toMatchObject({ code: "too_many_password_attempts", details: { retryAfterSeconds: expect.any(Number) } });
+    expect(locked.body.error).toMatchObject({
+      code: "too_many_password_attempts",
+      details: { retryAfterSeconds: expect.any(Number) },
+    });
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(800);
     expect((await downloadShare(url, token, { password: "right one", ip })).status).toBe(429);
 
     expect((await downloadShare(url, token, { password: "right one" })).status).toBe(200);
     expect((await downloadShare(url, otherLink, { password: "guess", ip })).status).toBe(401);
-    expect(await AuditEntry.query(bed.deps.db).where({ action: "share.password_locked", targetId: share.id })).toHaveLength(1);
+    expect(
+      await AuditEntry.query(bed.deps.db).where({ action: "share.password_locked", targetId: share.id }),
+    ).toHaveLength(1);
   });
 
   it("lets no more guesses through than the limit when they arrive in parallel", async () => {
     const fileId = await readyFile(url, owner, "parallel-guesses.txt", randomBytesOf(10));
     const { token } = await shareFile(url, owner, fileId, { password: "right one" });
     const ip = randomIp();
-    const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => downloadShare(url, token, { password: `guess ${i}`, ip })));
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => downloadShare(url, token, { password: `guess ${i}`, ip })),
+    );
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses).toEqual([...Array(3).fill(401), ...Array(9).fill(429)]);
   });
@@ -89,9 +104,13 @@ describe("public share links: passwords, guessing, and links that are gone", () 
 
   it("answers 410 once the link has expired", async () => {
     const fileId = await readyFile(url, owner, "expiring.txt", randomBytesOf(10));
-    const { share, token } = await shareFile(url, owner, fileId, { expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    const { share, token } = await shareFile(url, owner, fileId, {
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
     expect((await downloadShare(url, token)).status).toBe(200);
-    await Share.query(bed.deps.db).findById(share.id).patch({ expiresAt: new Date(Date.now() - 1000) });
+    await Share.query(bed.deps.db)
+      .findById(share.id)
+      .patch({ expiresAt: new Date(Date.now() - 1000) });
     await expectGone(token, "expired");
     expect(await countOf(share.id)).toBe(1);
   });
@@ -121,7 +140,10 @@ describe("public share links: passwords, guessing, and links that are gone", () 
     const { share, token } = await shareFile(url, owner, fileId);
     expect((await api(url, "DELETE", `/files/${fileId}?permanent=true`, { user: owner })).status).toBe(204);
     await expectGone(token, "revoked");
-    expect(await Share.query(bed.deps.db).findById(share.id)).toMatchObject({ fileId: null, revokedAt: expect.any(Date) });
+    expect(await Share.query(bed.deps.db).findById(share.id)).toMatchObject({
+      fileId: null,
+      revokedAt: expect.any(Date),
+    });
   });
 
   it("answers 410 for a link to a file that turned out infected (quarantine revokes its shares)", async () => {

@@ -57,16 +57,22 @@ describe("public share downloads", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-length")).toBe(String(bytes.length));
     expect(res.headers.get("content-type")).toBe("application/x-tar");
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="photos.tar"; filename*=UTF-8''photos.tar`);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="photos.tar"; filename*=UTF-8''photos.tar`,
+    );
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(sha256(res.bytes!)).toBe(sha256(bytes));
     expect(await metric("downloads_total")).toBe(downloadsBefore + 1);
 
-    const entry = await eventually(async () => (await ShareDownload.query(bed.deps.db).where({ shareId: share.id }))[0]);
+    const entry = await eventually(
+      async () => (await ShareDownload.query(bed.deps.db).where({ shareId: share.id }))[0],
+    );
     expect(entry).toMatchObject({ ip: "10.20.30.40", userAgent: "share-test/1.0", bytes: bytes.length });
     const shown = await api(url, "GET", `/shares/${share.id}`, { user: owner });
     expect(shown.body.share).toMatchObject({ downloadCount: 1, downloadsRemaining: null, state: "active" });
-    expect(shown.body.downloads).toEqual([{ id: entry.id, at: expect.any(String), ip: "10.20.30.40", userAgent: "share-test/1.0", bytes: bytes.length }]);
+    expect(shown.body.downloads).toEqual([
+      { id: entry.id, at: expect.any(String), ip: "10.20.30.40", userAgent: "share-test/1.0", bytes: bytes.length },
+    ]);
   });
 
   it("carries any unicode name safely in Content-Disposition (RFC 6266 / 5987)", async () => {
@@ -103,7 +109,9 @@ describe("public share downloads", () => {
       });
     }
     expect((await Share.query(bed.deps.db).findById(share.id))!.downloadCount).toBe(1);
-    await eventually(async () => ((await ShareDownload.query(bed.deps.db).where({ shareId: share.id })).length === 1 ? true : undefined));
+    await eventually(async () =>
+      (await ShareDownload.query(bed.deps.db).where({ shareId: share.id })).length === 1 ? true : undefined,
+    );
   });
 
   it("streams 60 slow downloads at once: each holds only its own S3 connection, none waits for another", async () => {
@@ -116,7 +124,11 @@ describe("public share downloads", () => {
     const controllers = Array.from({ length: 60 }, () => new AbortController());
     const replies = await Promise.all(
       controllers.map((controller) =>
-        fetch(`${url}/s/${token}/download`, { method: "POST", headers: { "X-Forwarded-For": randomIp() }, signal: controller.signal }),
+        fetch(`${url}/s/${token}/download`, {
+          method: "POST",
+          headers: { "X-Forwarded-For": randomIp() },
+          signal: controller.signal,
+        }),
       ),
     );
     expect(replies.map((r) => r.status)).toEqual(Array(60).fill(200));

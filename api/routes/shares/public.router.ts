@@ -22,7 +22,11 @@ async function liveShare(db: Knex, token: string): Promise<SharedFile & { file: 
   return { share: found.share, file: found.file };
 }
 
-const gone = [410, "share_gone", "Expired, used up, revoked, or the file is no longer ready: details.reason says which"] as const;
+const gone = [
+  410,
+  "share_gone",
+  "Expired, used up, revoked, or the file is no longer ready: details.reason says which",
+] as const;
 
 /** Public links (SPEC §6): no auth, limited per IP by rateLimit("public"). */
 export const publicShareRoutes = [
@@ -48,13 +52,20 @@ export const publicShareRoutes = [
     method: "post",
     path: "/s/:token/download",
     summary: "Download the shared file (counted; the password in the body, a form field or X-Share-Password)",
-    description: "Streams the file as an attachment. Each 200 counts one download, exactly: a link with maxDownloads=1 answers 200 once however many ask at once.",
+    description:
+      "Streams the file as an attachment. Each 200 counts one download, exactly: a link with maxDownloads=1 answers 200 once however many ask at once.",
     tag: "public shares",
     auth: "public",
     rateLimit: "public",
     acceptsForm: true,
     input: T.PublicDownloadSchema,
-    responses: { 200: { description: "The file's bytes", mediaType: "application/octet-stream", headers: { "Content-Disposition": "attachment with the file's name" } } },
+    responses: {
+      200: {
+        description: "The file's bytes",
+        mediaType: "application/octet-stream",
+        headers: { "Content-Disposition": "attachment with the file's name" },
+      },
+    },
     errors: [
       [401, "password_required"],
       [401, "wrong_password", "Not counted"],

@@ -23,7 +23,11 @@ const heldDownloads: HeldDownload[] = [];
 /** POST /s/:token/download from a client that takes the headers and then reads nothing. */
 function holdDownload(url: string, token: string, ip: string): Promise<HeldDownload> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/s/${token}/download`, { method: "POST", agent: false, headers: { "X-Forwarded-For": ip } });
+    const req = http.request(`${url}/s/${token}/download`, {
+      method: "POST",
+      agent: false,
+      headers: { "X-Forwarded-For": ip },
+    });
     req.once("error", reject);
     req.once("response", (res) => {
       let bytes = 0;
@@ -54,7 +58,10 @@ describe("share download limits", () => {
     );
     owner = await createUser(bed.deps);
     const fileId = await readyFile(bed.server.url, owner, "big.bin", bytes);
-    ({ token, share: { id: shareId } } = await shareFile(bed.server.url, owner, fileId));
+    ({
+      token,
+      share: { id: shareId },
+    } = await shareFile(bed.server.url, owner, fileId));
   });
   afterEach(() => heldDownloads.splice(0).forEach((held) => held.drop()));
   afterAll(() => bed.close());
@@ -63,7 +70,10 @@ describe("share download limits", () => {
 
   it("refuses a download over the per-IP or the global cap with 429 before counting it, and frees the slots when clients go", async () => {
     // A server of its own that never cuts stalled clients, so the held downloads stay held.
-    const patient = await startTestServer({ ...bed.deps, config: { ...bed.deps.config, SHARE_DOWNLOAD_STALL_SECONDS: 3600 } });
+    const patient = await startTestServer({
+      ...bed.deps,
+      config: { ...bed.deps.config, SHARE_DOWNLOAD_STALL_SECONDS: 3600 },
+    });
     try {
       const smallId = await readyFile(bed.server.url, owner, "once.txt", randomBytesOf(1000));
       const once = await shareFile(bed.server.url, owner, smallId, { maxDownloads: 1 });
@@ -74,7 +84,11 @@ describe("share download limits", () => {
       const perIp = await downloadShare(patient.url, once.token, { ip });
       expect(perIp.status).toBe(429);
       expect(perIp.body).toEqual({
-        error: { code: "too_many_downloads", message: expect.any(String), details: { retryAfterSeconds: expect.any(Number) } },
+        error: {
+          code: "too_many_downloads",
+          message: expect.any(String),
+          details: { retryAfterSeconds: expect.any(Number) },
+        },
         requestId: perIp.headers.get("x-request-id"),
       });
       expect(Number(perIp.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -84,7 +98,10 @@ describe("share download limits", () => {
       expect(held[2].status).toBe(200);
       const busy = await downloadShare(patient.url, once.token, { ip: randomIp() });
       expect(busy.status).toBe(429);
-      expect(busy.body.error).toMatchObject({ code: "downloads_busy", details: { retryAfterSeconds: expect.any(Number) } });
+      expect(busy.body.error).toMatchObject({
+        code: "downloads_busy",
+        details: { retryAfterSeconds: expect.any(Number) },
+      });
       expect(busy.headers.get("retry-after")).not.toBeNull();
       expect(await downloadCount(once.share.id)).toBe(0);
 

@@ -23,7 +23,8 @@ export async function streamShareDownload(ctx: AppContext, shareId: string, down
     object = await storage.getObjectForDownload(download.s3Key);
   } catch (error) {
     await refundShareDownload(db, shareId);
-    if (isMissing(error)) throw new AppError(410, "share_gone", goneMessage("file_unavailable"), { reason: "file_unavailable" });
+    if (isMissing(error))
+      throw new AppError(410, "share_gone", goneMessage("file_unavailable"), { reason: "file_unavailable" });
     throw error;
   }
 
@@ -69,7 +70,10 @@ export async function streamShareDownload(ctx: AppContext, shareId: string, down
  */
 function cutWhenStalled(ctx: AppContext, body: Readable, shareId: string, seconds: number): NodeJS.Timeout {
   const timer = setTimeout(() => {
-    ctx.deps.logger.info({ shareId, requestId: ctx.state.requestId, stallSeconds: seconds }, "share download stalled; connection cut");
+    ctx.deps.logger.info(
+      { shareId, requestId: ctx.state.requestId, stallSeconds: seconds },
+      "share download stalled; connection cut",
+    );
     ctx.res.destroy();
     body.destroy();
   }, seconds * 1000);

@@ -8,14 +8,18 @@ describe("shares with a password: rate limit and hashing", () => {
   let bed: FilesTestbed;
   let url: string;
   beforeAll(async () => {
-    bed = await startFilesTestbed(shareTestEnv({ RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE: "3", PASSWORD_HASH_CONCURRENCY: "1" }));
+    bed = await startFilesTestbed(
+      shareTestEnv({ RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE: "3", PASSWORD_HASH_CONCURRENCY: "1" }),
+    );
     url = bed.server.url;
   });
   afterAll(() => bed.close());
 
   /** `count` parallel POST /shares of one file; answers their statuses in order. */
   const share = async (owner: TestUser, fileId: string, count: number, body: Record<string, unknown>) => {
-    const replies = await Promise.all(Array.from({ length: count }, () => api(url, "POST", "/shares", { user: owner, body: { fileId, ...body } })));
+    const replies = await Promise.all(
+      Array.from({ length: count }, () => api(url, "POST", "/shares", { user: owner, body: { fileId, ...body } })),
+    );
     return replies.map((reply) => reply.status).sort();
   };
 
@@ -27,7 +31,10 @@ describe("shares with a password: rate limit and hashing", () => {
     const burst = Array.from({ length: 12 }, (_, i) =>
       api(url, "POST", "/shares", { user: owner, body: { fileId, password: `secret number ${i}` } }),
     );
-    const login = call<{ accessToken: string }>(url, "POST", "/auth/login", { body: { email: other.user.email, password: testPassword }, ip: randomIp() });
+    const login = call<{ accessToken: string }>(url, "POST", "/auth/login", {
+      body: { email: other.user.email, password: testPassword },
+      ip: randomIp(),
+    });
     const [replies, loggedIn] = await Promise.all([Promise.all(burst), login]);
 
     expect(loggedIn.status).toBe(200);
@@ -38,7 +45,11 @@ describe("shares with a password: rate limit and hashing", () => {
     for (const reply of limited) {
       expect(reply.status).toBe(429);
       expect(reply.body).toEqual({
-        error: { code: "rate_limited", message: expect.any(String), details: { retryAfterSeconds: expect.any(Number) } },
+        error: {
+          code: "rate_limited",
+          message: expect.any(String),
+          details: { retryAfterSeconds: expect.any(Number) },
+        },
         requestId: reply.headers.get("x-request-id"),
       });
       expect(Number(reply.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);

@@ -18,11 +18,18 @@ export async function checkSharePassword(ctx: AppContext, share: Share, password
   const { db, config } = ctx.deps;
   const ip = clientIp(ctx);
   const key = { shareId: share.id, ip };
-  const limit = { maxFailures: config.SHARE_PASSWORD_MAX_FAILURES, windowSeconds: config.SHARE_PASSWORD_WINDOW_SECONDS };
+  const limit = {
+    maxFailures: config.SHARE_PASSWORD_MAX_FAILURES,
+    windowSeconds: config.SHARE_PASSWORD_WINDOW_SECONDS,
+  };
   const reservation = await reservePasswordGuess(db, key, limit);
   if (!reservation.allowed) {
     const seconds = reservation.retryAfterSeconds;
-    throw tooManyRequests("too_many_password_attempts", `Too many wrong passwords for this link; retry in ${seconds} s.`, seconds);
+    throw tooManyRequests(
+      "too_many_password_attempts",
+      `Too many wrong passwords for this link; retry in ${seconds} s.`,
+      seconds,
+    );
   }
   if (await verifyPassword(share.passwordHash, password)) {
     await refundPasswordGuess(db, key);

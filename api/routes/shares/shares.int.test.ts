@@ -21,7 +21,10 @@ describe("shares: create, list, show, revoke", () => {
 
   it("creates a link with a long random token, a hashed password, expiry and limit, and audits it", async () => {
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-    const res = await api(url, "POST", "/shares", { user: alice, body: { fileId: aliceFile, password: "let me in", expiresAt, maxDownloads: 2 } });
+    const res = await api(url, "POST", "/shares", {
+      user: alice,
+      body: { fileId: aliceFile, password: "let me in", expiresAt, maxDownloads: 2 },
+    });
     expect(res.status).toBe(201);
     const { share, url: link } = res.body;
     const token = link.slice(link.lastIndexOf("/") + 1);
@@ -68,7 +71,10 @@ describe("shares: create, list, show, revoke", () => {
     const foreign = await api(url, "POST", "/shares", { user: mallory, body: { fileId: aliceFile } });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error.code).toBe("not_found");
-    const unknown = await api(url, "POST", "/shares", { user: alice, body: { fileId: "00000000-0000-4000-8000-000000000000" } });
+    const unknown = await api(url, "POST", "/shares", {
+      user: alice,
+      body: { fileId: "00000000-0000-4000-8000-000000000000" },
+    });
     expect(unknown.status).toBe(404);
   });
 
@@ -110,11 +116,19 @@ describe("shares: create, list, show, revoke", () => {
     expect(page.status).toBe(200);
     expect(page.body.share).toMatchObject({ id: share.id, downloadCount: 3, state: "active" });
     expect(page.body.downloads).toHaveLength(2);
-    expect(page.body.downloads[0]).toEqual({ id: expect.any(Number), at: expect.any(String), ip: "10.1.2.3", userAgent: expect.any(String), bytes: 500 });
+    expect(page.body.downloads[0]).toEqual({
+      id: expect.any(Number),
+      at: expect.any(String),
+      ip: "10.1.2.3",
+      userAgent: expect.any(String),
+      bytes: 500,
+    });
     const rest = await api(url, "GET", `/shares/${share.id}?limit=2&before=${page.body.nextBefore}`, { user: alice });
     expect(rest.body.downloads).toHaveLength(1);
     expect(rest.body.nextBefore).toBeNull();
-    const agents = [...page.body.downloads, ...rest.body.downloads].map((d: { userAgent: string }) => d.userAgent).sort();
+    const agents = [...page.body.downloads, ...rest.body.downloads]
+      .map((d: { userAgent: string }) => d.userAgent)
+      .sort();
     expect(agents).toEqual(["first/1", "second/1", "third/1"]);
   });
 
@@ -139,7 +153,11 @@ describe("shares: create, list, show, revoke", () => {
       ["DELETE", `/shares/${share.id}`],
     ]) {
       const res = await api(url, method, path, { user: mallory });
-      expect({ method, status: res.status, code: res.body.error.code }).toEqual({ method, status: 404, code: "not_found" });
+      expect({ method, status: res.status, code: res.body.error.code }).toEqual({
+        method,
+        status: 404,
+        code: "not_found",
+      });
     }
     expect((await downloadShare(url, token)).status).toBe(200);
     for (const [method, path] of [

@@ -22,7 +22,8 @@ export const sharesRoutes = [
     method: "post",
     path: "/shares",
     summary: "Share a ready file through a public link, with optional password, expiry and download limit",
-    description: "A password costs an argon2 hash: shares with one are limited per user (RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE).",
+    description:
+      "A password costs an argon2 hash: shares with one are limited per user (RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE).",
     tag: "shares",
     auth: "user",
     rateLimit: "sharePassword",
@@ -30,14 +31,28 @@ export const sharesRoutes = [
     input: T.SharesCreateSchema,
     examples: { once: { fileId: "0b6f3c1e-2f4a-4c36-9d5e-3f1f4f9d2a11", password: "open sesame", maxDownloads: 1 } },
     responses: { 201: { description: "The share and its link", body: ShareBody.extend({ url: z.string() }) } },
-    errors: [[404, "not_found", "No such file"], [409, "not_ready", "Only ready files can be shared"]],
+    errors: [
+      [404, "not_found", "No such file"],
+      [409, "not_ready", "Only ready files can be shared"],
+    ],
     handler: async (ctx) => {
       const { db, config } = ctx.deps;
       const { fileId, password, expiresAt, maxDownloads } = ctx.input.body;
-      const share = await createShare({ db, ownerId: ctx.state.userId!, fileId, password, expiresAt, maxDownloads, ip: clientIp(ctx) });
+      const share = await createShare({
+        db,
+        ownerId: ctx.state.userId!,
+        fileId,
+        password,
+        expiresAt,
+        maxDownloads,
+        ip: clientIp(ctx),
+      });
       const files = await filesOfShares(db, [share]);
       ctx.status = 201;
-      ctx.body = { share: shareView(share, files.get(fileId) ?? null, config.APP_URL), url: shareUrl(config.APP_URL, share.token) };
+      ctx.body = {
+        share: shareView(share, files.get(fileId) ?? null, config.APP_URL),
+        url: shareUrl(config.APP_URL, share.token),
+      };
     },
   }),
   operation({
@@ -48,7 +63,9 @@ export const sharesRoutes = [
     tag: "shares",
     auth: "user",
     input: T.SharesListSchema,
-    responses: { 200: { description: "One page of shares", body: z.object({ shares: z.array(ShareView), nextCursor }) } },
+    responses: {
+      200: { description: "One page of shares", body: z.object({ shares: z.array(ShareView), nextCursor }) },
+    },
     handler: async (ctx) => {
       const { db, config } = ctx.deps;
       const { limit, cursor, fileId } = ctx.input.query;
@@ -75,7 +92,11 @@ export const sharesRoutes = [
         body: z.object({
           share: ShareView,
           downloads: z.array(ShareDownloadView),
-          nextBefore: z.number().int().nullable().describe("Pass back as `before` for older entries; null on the last page."),
+          nextBefore: z
+            .number()
+            .int()
+            .nullable()
+            .describe("Pass back as `before` for older entries; null on the last page."),
         }),
       },
     },
@@ -84,7 +105,10 @@ export const sharesRoutes = [
       const { db, config } = ctx.deps;
       const share = await findOwnedShare(db, ctx.state.userId!, ctx.input.params.id);
       const { limit, before } = ctx.input.query;
-      const [files, downloads] = await Promise.all([filesOfShares(db, [share]), listShareDownloads(db, share.id, limit, before)]);
+      const [files, downloads] = await Promise.all([
+        filesOfShares(db, [share]),
+        listShareDownloads(db, share.id, limit, before),
+      ]);
       const last = downloads[downloads.length - 1];
       ctx.body = {
         share: shareView(share, fileOf(files, share.fileId), config.APP_URL),
@@ -105,7 +129,12 @@ export const sharesRoutes = [
     errors: [[404, "not_found"]],
     handler: async (ctx) => {
       const { db, config } = ctx.deps;
-      const share = await revokeShare({ db, ownerId: ctx.state.userId!, shareId: ctx.input.params.id, ip: clientIp(ctx) });
+      const share = await revokeShare({
+        db,
+        ownerId: ctx.state.userId!,
+        shareId: ctx.input.params.id,
+        ip: clientIp(ctx),
+      });
       const files = await filesOfShares(db, [share]);
       ctx.body = { share: shareView(share, fileOf(files, share.fileId), config.APP_URL) };
     },

@@ -16,7 +16,9 @@ export const ShareView = z.object({
   maxDownloads: z.number().int().nullable(),
   downloadCount: z.number().int(),
   downloadsRemaining: remaining,
-  state: z.enum(["active", "revoked", "expired", "consumed", "file_unavailable"]).describe("Whether the link works and, if not, why."),
+  state: z
+    .enum(["active", "revoked", "expired", "consumed", "file_unavailable"])
+    .describe("Whether the link works and, if not, why."),
   revokedAt: timestamp.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -11,8 +11,14 @@ export interface ListUsersProps {
 }
 
 /** A page of users, oldest account first; nextCursor is null on the last page. */
-export async function listUsers({ db, limit, cursor }: ListUsersProps): Promise<{ users: User[]; nextCursor: string | null }> {
-  const query = User.query(db).orderBy([{ column: "createdAt" }, { column: "id" }]).limit(limit + 1);
+export async function listUsers({
+  db,
+  limit,
+  cursor,
+}: ListUsersProps): Promise<{ users: User[]; nextCursor: string | null }> {
+  const query = User.query(db)
+    .orderBy([{ column: "createdAt" }, { column: "id" }])
+    .limit(limit + 1);
   if (cursor) {
     query.whereRaw("(created_at, id) > (select created_at, id from users where id = ?)", [cursor]);
   }
@@ -35,16 +41,20 @@ export interface UpdateUserByAdminProps {
   ip: string;
 }
 
-export type UpdateUserByAdminResult =
-  | { ok: true; user: User }
-  | { ok: false; reason: "not_found" | "self_lockout" };
+export type UpdateUserByAdminResult = { ok: true; user: User } | { ok: false; reason: "not_found" | "self_lockout" };
 
 /**
  * Applies an admin's changes to an account under a row lock, with one audit entry per change.
  * Disabling revokes the user's refresh tokens (their access tokens stop at the next request).
  * An admin cannot demote or disable themselves, so the last admin cannot lock everyone out.
  */
-export async function updateUserByAdmin({ db, actorId, userId, changes, ip }: UpdateUserByAdminProps): Promise<UpdateUserByAdminResult> {
+export async function updateUserByAdmin({
+  db,
+  actorId,
+  userId,
+  changes,
+  ip,
+}: UpdateUserByAdminProps): Promise<UpdateUserByAdminResult> {
   return db.transaction(async (trx) => {
     const user = await User.query(trx).findById(userId).forUpdate();
     if (!user) return { ok: false, reason: "not_found" } as const;

@@ -5,7 +5,11 @@ import { recordAudit } from "../record";
 import { findUserByEmail } from "./users";
 
 /** Stores a new single-use verification token for the user (only its hash) and returns the token. */
-export async function createEmailVerification(trx: Knex.Transaction, userId: string, ttlSeconds: number): Promise<string> {
+export async function createEmailVerification(
+  trx: Knex.Transaction,
+  userId: string,
+  ttlSeconds: number,
+): Promise<string> {
   const token = randomToken();
   await trx("email_verifications").insert({
     userId,
@@ -59,7 +63,13 @@ export async function verifyEmail({ db, token, ip }: VerifyEmailProps): Promise<
       .where({ id: claimed.userId })
       .update({ emailVerifiedAt: trx.raw("coalesce(email_verified_at, now())"), updatedAt: trx.fn.now() }, "*");
     const user = User.fromDatabaseJson(row);
-    await recordAudit(trx, { actorId: user.id, action: "user.email_verified", targetType: "user", targetId: user.id, ip });
+    await recordAudit(trx, {
+      actorId: user.id,
+      action: "user.email_verified",
+      targetType: "user",
+      targetId: user.id,
+      ip,
+    });
     return user;
   });
 }

@@ -4,7 +4,13 @@ import { secondsUntil } from "../../../lib/tokens";
 import type { User } from "../../models";
 import { recordAudit } from "../record";
 import { claimFirstLogin } from "./first-login";
-import { lockLoginPair, loginLockedUntil, recordLoginFailure, recordLoginSuccess, type ThrottleSettings } from "./login-throttle";
+import {
+  lockLoginPair,
+  loginLockedUntil,
+  recordLoginFailure,
+  recordLoginSuccess,
+  type ThrottleSettings,
+} from "./login-throttle";
 import { startSession } from "./refresh-tokens";
 import { emailKey, findUserByEmail } from "./users";
 
@@ -30,7 +36,14 @@ export type LoginResult =
  * the count, claims the first login (Welcome folder) and starts a session (a refresh-token family).
  * Only a correct password learns that an account is unverified or disabled.
  */
-export async function attemptLogin({ db, email, password, ip, throttle, refreshTtlSeconds }: AttemptLoginProps): Promise<LoginResult> {
+export async function attemptLogin({
+  db,
+  email,
+  password,
+  ip,
+  throttle,
+  refreshTtlSeconds,
+}: AttemptLoginProps): Promise<LoginResult> {
   const key = { email: emailKey(email), ip };
   return db.transaction(async (trx) => {
     await lockLoginPair(trx, key);

@@ -13,7 +13,12 @@ export interface IssueRefreshTokenProps {
 }
 
 /** Stores a new refresh token (only its hash) and returns the token itself. */
-export async function issueRefreshToken({ trx, userId, familyId, ttlSeconds }: IssueRefreshTokenProps): Promise<string> {
+export async function issueRefreshToken({
+  trx,
+  userId,
+  familyId,
+  ttlSeconds,
+}: IssueRefreshTokenProps): Promise<string> {
   const token = randomToken();
   await trx("refresh_tokens").insert({
     userId,
@@ -31,7 +36,11 @@ export interface StartSessionProps {
 }
 
 /** A new login session: a refresh-token family whose id the access tokens carry as `sid`. */
-export async function startSession({ db, userId, ttlSeconds }: StartSessionProps): Promise<{ sessionId: string; refreshToken: string }> {
+export async function startSession({
+  db,
+  userId,
+  ttlSeconds,
+}: StartSessionProps): Promise<{ sessionId: string; refreshToken: string }> {
   const sessionId = randomUUID();
   const refreshToken = await issueRefreshToken({ trx: db, userId, familyId: sessionId, ttlSeconds });
   return { sessionId, refreshToken };
@@ -42,8 +51,14 @@ export async function startSession({ db, userId, ttlSeconds }: StartSessionProps
  * detection, disabling the user and every "end sessions" action revoke families, so access tokens
  * of that session stop at their next request.
  */
-export async function isSessionLive(db: Knex, { userId, sessionId }: { userId: string; sessionId: string }): Promise<boolean> {
-  const live = await db("refresh_tokens").where({ familyId: sessionId, userId }).whereNull("revokedAt").first(db.raw("1"));
+export async function isSessionLive(
+  db: Knex,
+  { userId, sessionId }: { userId: string; sessionId: string },
+): Promise<boolean> {
+  const live = await db("refresh_tokens")
+    .where({ familyId: sessionId, userId })
+    .whereNull("revokedAt")
+    .first(db.raw("1"));
   return live !== undefined;
 }
 
@@ -55,15 +70,19 @@ export interface RotateRefreshTokenProps {
 }
 
 export type RotateRefreshTokenResult =
-  | { ok: true; user: User; refreshToken: string; sessionId: string }
-  | { ok: false; reason: "invalid" | "reused" };
+  { ok: true; user: User; refreshToken: string; sessionId: string } | { ok: false; reason: "invalid" | "reused" };
 
 /**
  * Spends a refresh token and issues its successor in the same family. A token that was already
  * spent means it leaked (or two clients share it): the whole family is revoked, so the newest token
  * stops working too. Unknown, expired, revoked tokens and tokens of disabled users are "invalid".
  */
-export async function rotateRefreshToken({ db, token, ttlSeconds, ip }: RotateRefreshTokenProps): Promise<RotateRefreshTokenResult> {
+export async function rotateRefreshToken({
+  db,
+  token,
+  ttlSeconds,
+  ip,
+}: RotateRefreshTokenProps): Promise<RotateRefreshTokenResult> {
   const tokenHash = hashToken(token);
   return db.transaction(async (trx) => {
     const [spent] = await trx("refresh_tokens")
@@ -99,7 +118,9 @@ export async function rotateRefreshToken({ db, token, ttlSeconds, ip }: RotateRe
 /** Logout: revokes the token's whole family (that login session). False when the token is unknown. */
 export async function revokeRefreshToken({ db, token }: { db: Knex; token: string }): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const known = await trx("refresh_tokens").where({ tokenHash: hashToken(token) }).first("familyId");
+    const known = await trx("refresh_tokens")
+      .where({ tokenHash: hashToken(token) })
+      .first("familyId");
     if (!known) return false;
     await revokeFamily(trx, known.familyId);
     return true;
@@ -107,8 +128,14 @@ export async function revokeRefreshToken({ db, token }: { db: Knex; token: strin
 }
 
 /** Logout with an access token: revokes the family of its session. */
-export async function revokeSession(db: Knex, { userId, sessionId }: { userId: string; sessionId: string }): Promise<void> {
-  await db("refresh_tokens").where({ familyId: sessionId, userId }).whereNull("revokedAt").update({ revokedAt: db.fn.now() });
+export async function revokeSession(
+  db: Knex,
+  { userId, sessionId }: { userId: string; sessionId: string },
+): Promise<void> {
+  await db("refresh_tokens")
+    .where({ familyId: sessionId, userId })
+    .whereNull("revokedAt")
+    .update({ revokedAt: db.fn.now() });
 }
 
 /** Revokes every live refresh token of a user (on disable); returns how many. */

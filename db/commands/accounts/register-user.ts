@@ -15,8 +15,7 @@ export interface RegisterUserProps {
 }
 
 export type RegisterUserResult =
-  | { ok: true; user: User; verificationToken: string }
-  | { ok: false; reason: "email_taken" };
+  { ok: true; user: User; verificationToken: string } | { ok: false; reason: "email_taken" };
 
 /**
  * Creates an unverified account and its first verification token. The e-mail is kept as typed

@@ -8,7 +8,9 @@ export function emailKey(email: string): string {
 
 /** The account with this e-mail, compared case-insensitively, or undefined. */
 export async function findUserByEmail(db: Knex | Knex.Transaction, email: string): Promise<User | undefined> {
-  return User.query(db).whereRaw("lower(email) = ?", [emailKey(email)]).first();
+  return User.query(db)
+    .whereRaw("lower(email) = ?", [emailKey(email)])
+    .first();
 }
 
 /** The user an access token names, if they still exist and are not disabled. */

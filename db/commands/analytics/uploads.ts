@@ -82,7 +82,13 @@ export async function dailyUploadOutcomes(db: Knex, { from, to }: Range) {
     const row = byDay.get(day);
     const completed = count(row?.completed);
     const failed = count(row?.failed);
-    days.push({ day, initiated: count(row?.initiated), completed, failed, successRate: completed + failed === 0 ? null : completed / (completed + failed) });
+    days.push({
+      day,
+      initiated: count(row?.initiated),
+      completed,
+      failed,
+      successRate: completed + failed === 0 ? null : completed / (completed + failed),
+    });
   }
   return days;
 }
@@ -108,7 +114,12 @@ export async function topUploaders(db: Knex, { from, to }: Range, limit: number)
       ORDER BY e.bytes DESC`,
     [from, to, limit],
   );
-  return rows.map((row) => ({ userId: row.user_id, email: row.email, uploads: count(row.uploads), bytes: count(row.bytes) }));
+  return rows.map((row) => ({
+    userId: row.user_id,
+    email: row.email,
+    uploads: count(row.uploads),
+    bytes: count(row.bytes),
+  }));
 }
 
 /** Files waiting: open uploads, and files in processing (scan not finished). */

@@ -118,23 +118,30 @@ export async function trashFolder(db: Knex, ownerId: string, folderId: string): 
  * (or the root when that is gone), as "name (1)" when its name was taken meanwhile.
  */
 export async function restoreFolder(db: Knex, ownerId: string, folderId: string): Promise<Folder> {
-  return db.transaction(async (trx) => {
-    const folder = await lockOwnedFolder(trx, ownerId, folderId);
-    if (!folder.trashedAt) return folder;
-    if (folder.trashRootId !== folder.id) throw conflict("in_trashed_folder", "Restore the folder this one was trashed with.");
-    const parent = folder.parentId ? await Folder.query(trx).findById(folder.parentId) : undefined;
-    const parentId = parent && !parent.trashedAt ? parent.id : null;
-    const name = await freeName(trx, "folder", ownerId, parentId, folder.name);
-    await Folder.query(trx).patch({ trashedAt: null, trashRootId: null }).where({ trashRootId: folderId }).whereNot({ id: folderId });
-    await File.query(trx).patch({ trashedAt: null, trashRootId: null }).where({ trashRootId: folderId });
-    const restored = await folder.$query(trx).patchAndFetch({ trashedAt: null, trashRootId: null, parentId, name });
-    await recordAudit(trx, { actorId: ownerId, action: "folder.restored", targetType: "folder", targetId: folderId });
-    return restored;
-  }).catch((error: unknown) => {
-    // Only the folder itself is renamed on a clash; an item inside may clash with one created meanwhile.
-    if (isNameTaken(error)) throw conflict("name_taken", "An item in this folder clashes with one created since; rename it first.");
-    throw error;
-  });
+  return db
+    .transaction(async (trx) => {
+      const folder = await lockOwnedFolder(trx, ownerId, folderId);
+      if (!folder.trashedAt) return folder;
+      if (folder.trashRootId !== folder.id)
+        throw conflict("in_trashed_folder", "Restore the folder this one was trashed with.");
+      const parent = folder.parentId ? await Folder.query(trx).findById(folder.parentId) : undefined;
+      const parentId = parent && !parent.trashedAt ? parent.id : null;
+      const name = await freeName(trx, "folder", ownerId, parentId, folder.name);
+      await Folder.query(trx)
+        .patch({ trashedAt: null, trashRootId: null })
+        .where({ trashRootId: folderId })
+        .whereNot({ id: folderId });
+      await File.query(trx).patch({ trashedAt: null, trashRootId: null }).where({ trashRootId: folderId });
+      const restored = await folder.$query(trx).patchAndFetch({ trashedAt: null, trashRootId: null, parentId, name });
+      await recordAudit(trx, { actorId: ownerId, action: "folder.restored", targetType: "folder", targetId: folderId });
+      return restored;
+    })
+    .catch((error: unknown) => {
+      // Only the folder itself is renamed on a clash; an item inside may clash with one created meanwhile.
+      if (isNameTaken(error))
+        throw conflict("name_taken", "An item in this folder clashes with one created since; rename it first.");
+      throw error;
+    });
 }
 
 export interface ListingCursor {
@@ -147,10 +154,20 @@ export interface ListingCursor {
  * One page of a folder's live content: subfolders first, then files, each by name then id.
  * `nextCursor` is set when there is more.
  */
-export async function listFolderContent(db: Knex, ownerId: string, folderId: string | null, limit: number, after?: ListingCursor) {
+export async function listFolderContent(
+  db: Knex,
+  ownerId: string,
+  folderId: string | null,
+  limit: number,
+  after?: ListingCursor,
+) {
   const folders: Folder[] = [];
   if (!after || after.kind === "folder") {
-    const query = Folder.query(db).where({ ownerId, parentId: folderId }).whereNull("trashedAt").orderBy([{ column: "name" }, { column: "id" }]).limit(limit + 1);
+    const query = Folder.query(db)
+      .where({ ownerId, parentId: folderId })
+      .whereNull("trashedAt")
+      .orderBy([{ column: "name" }, { column: "id" }])
+      .limit(limit + 1);
     if (after) query.whereRaw("(name, id) > (?, ?::uuid)", [after.name, after.id]);
     folders.push(...(await query));
   }
@@ -166,10 +183,14 @@ export async function listFolderContent(db: Knex, ownerId: string, folderId: str
     if (after?.kind === "file") query.whereRaw("(name, id) > (?, ?::uuid)", [after.name, after.id]);
     files.push(...(await query));
   }
-  const items = [...folders.map((f) => ({ kind: "folder" as const, item: f })), ...files.map((f) => ({ kind: "file" as const, item: f }))];
+  const items = [
+    ...folders.map((f) => ({ kind: "folder" as const, item: f })),
+    ...files.map((f) => ({ kind: "file" as const, item: f })),
+  ];
   const page = items.slice(0, limit);
   const last = page[page.length - 1];
-  const nextCursor: ListingCursor | null = items.length > limit && last ? { kind: last.kind, name: last.item.name, id: last.item.id } : null;
+  const nextCursor: ListingCursor | null =
+    items.length > limit && last ? { kind: last.kind, name: last.item.name, id: last.item.id } : null;
   return {
     folders: page.filter((i) => i.kind === "folder").map((i) => i.item as Folder),
     files: page.filter((i) => i.kind === "file").map((i) => i.item as File),

@@ -17,8 +17,20 @@ export async function markFileReady(db: Knex, fileId: string, sha256: string): P
       .where({ id: fileId, status: "processing" })
       .returning("*")) as unknown as File[];
     if (!file) return false;
-    await recordUploadEvent(trx, { fileId, userId: file.ownerId, type: "scanned_clean", mimeType: file.mimeType, bytes: file.sizeBytes });
-    await recordAudit(trx, { actorId: null, action: "file.ready", targetType: "file", targetId: fileId, details: { sha256 } });
+    await recordUploadEvent(trx, {
+      fileId,
+      userId: file.ownerId,
+      type: "scanned_clean",
+      mimeType: file.mimeType,
+      bytes: file.sizeBytes,
+    });
+    await recordAudit(trx, {
+      actorId: null,
+      action: "file.ready",
+      targetType: "file",
+      targetId: fileId,
+      details: { sha256 },
+    });
     return true;
   });
 }
@@ -79,7 +91,10 @@ export async function quarantineFile(
   const now = await File.query(db).findById(fileId);
   if (now?.status !== "quarantined") return { quarantined: transitioned, trimmed: [] };
   await storage.deleteObject(originalKey);
-  return { quarantined: transitioned, trimmed: await trimQuarantine(db, storage, now.ownerId, props.maxQuarantinedBytes) };
+  return {
+    quarantined: transitioned,
+    trimmed: await trimQuarantine(db, storage, now.ownerId, props.maxQuarantinedBytes),
+  };
 }
 
 /**
@@ -125,8 +140,21 @@ export async function rejectFile(db: Knex, storage: Storage, fileId: string, rea
       .returning("*")) as unknown as File[];
     if (!file) return false;
     await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
-    await recordUploadEvent(trx, { fileId, userId: file.ownerId, type: "scan_error", mimeType: file.mimeType, bytes: file.sizeBytes, reason });
-    await recordAudit(trx, { actorId: null, action: "file.rejected", targetType: "file", targetId: fileId, details: { reason } });
+    await recordUploadEvent(trx, {
+      fileId,
+      userId: file.ownerId,
+      type: "scan_error",
+      mimeType: file.mimeType,
+      bytes: file.sizeBytes,
+      reason,
+    });
+    await recordAudit(trx, {
+      actorId: null,
+      action: "file.rejected",
+      targetType: "file",
+      targetId: fileId,
+      details: { reason },
+    });
     return true;
   });
   const file = await File.query(db).findById(fileId);

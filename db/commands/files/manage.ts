@@ -58,7 +58,8 @@ export async function restoreFile(db: Knex, ownerId: string, fileId: string): Pr
     const file = await lockOwnedFile(trx, ownerId, fileId);
     if (!file.trashedAt) return file;
     if (file.status === "quarantined") throw conflict("quarantined", "An infected file cannot be restored.");
-    if (file.trashRootId !== file.id) throw conflict("in_trashed_folder", "Restore the folder this file was trashed with.");
+    if (file.trashRootId !== file.id)
+      throw conflict("in_trashed_folder", "Restore the folder this file was trashed with.");
     const folder = file.folderId ? await Folder.query(trx).findById(file.folderId) : undefined;
     const folderId = folder && !folder.trashedAt ? folder.id : null;
     const name = await freeName(trx, "file", ownerId, folderId, file.name);
@@ -88,7 +89,15 @@ export interface DeleteFileProps {
  * processing/ready, reserved for an open upload), then object, thumbnail and any open multipart
  * upload removed from S3. Returns false when there was nothing to delete.
  */
-export async function deleteFilePermanently({ db, storage, fileId, ownerId, actorId, reason, onlyWhere }: DeleteFileProps): Promise<boolean> {
+export async function deleteFilePermanently({
+  db,
+  storage,
+  fileId,
+  ownerId,
+  actorId,
+  reason,
+  onlyWhere,
+}: DeleteFileProps): Promise<boolean> {
   const deleted = await db.transaction(async (trx) => {
     const query = File.query(trx).delete().where({ id: fileId });
     if (ownerId) query.where({ ownerId });
@@ -96,9 +105,14 @@ export async function deleteFilePermanently({ db, storage, fileId, ownerId, acto
     const [file] = (await query.returning("*")) as unknown as File[];
     if (!file) return null;
     // The delete already set the file's shares' file_id to NULL (ON DELETE SET NULL): find them by that.
-    await Share.query(trx).patch({ revokedAt: new Date() }).where({ ownerId: file.ownerId }).whereNull("fileId").whereNull("revokedAt");
+    await Share.query(trx)
+      .patch({ revokedAt: new Date() })
+      .where({ ownerId: file.ownerId })
+      .whereNull("fileId")
+      .whereNull("revokedAt");
     if (file.status === "uploading") await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
-    if (file.status === "processing" || file.status === "ready") await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
+    if (file.status === "processing" || file.status === "ready")
+      await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
     await recordAudit(trx, {
       actorId,
       action: "file.deleted",
@@ -118,8 +132,18 @@ export async function deleteFilePermanently({ db, storage, fileId, ownerId, acto
 /** What the user put in the trash themselves (not the content of trashed folders), newest first. */
 export async function listTrash(db: Knex, ownerId: string, limit: number) {
   const [folders, files] = await Promise.all([
-    Folder.query(db).where({ ownerId }).whereNotNull("trashedAt").whereColumn("trashRootId", "id").orderBy("trashedAt", "desc").limit(limit),
-    File.query(db).where({ ownerId }).whereNotNull("trashedAt").whereColumn("trashRootId", "id").orderBy("trashedAt", "desc").limit(limit),
+    Folder.query(db)
+      .where({ ownerId })
+      .whereNotNull("trashedAt")
+      .whereColumn("trashRootId", "id")
+      .orderBy("trashedAt", "desc")
+      .limit(limit),
+    File.query(db)
+      .where({ ownerId })
+      .whereNotNull("trashedAt")
+      .whereColumn("trashRootId", "id")
+      .orderBy("trashedAt", "desc")
+      .limit(limit),
   ]);
   return { folders, files };
 }

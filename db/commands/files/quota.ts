@@ -14,5 +14,7 @@ export async function shiftBytes(
   if (deltas.used) patch.usedBytes = trx.raw("used_bytes + ?", [deltas.used]);
   if (deltas.reserved) patch.reservedBytes = trx.raw("reserved_bytes + ?", [deltas.reserved]);
   if (Object.keys(patch).length === 0) return;
-  await User.query(trx).patch(patch as Partial<User>).where("id", userId);
+  await User.query(trx)
+    .patch(patch as Partial<User>)
+    .where("id", userId);
 }

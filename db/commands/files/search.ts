@@ -55,22 +55,22 @@ export async function searchNames(db: Knex, ownerId: string, text: string, limit
     [ownerId, pattern, ownerId, pattern, ...(after ? [after.name, after.id] : []), limit + 1],
   );
   const page = rows.slice(0, limit);
-  const paths = await folderPaths(db, [...new Set(page.map((r) => r.folder_id).filter((id): id is string => id !== null))]);
+  const paths = await folderPaths(db, [
+    ...new Set(page.map((r) => r.folder_id).filter((id): id is string => id !== null)),
+  ]);
   const last = page[page.length - 1];
   return {
-    results: page.map(
-      (row): SearchHit => ({
-        kind: row.kind,
-        id: row.id,
-        name: row.name,
-        folderId: row.folder_id,
-        status: row.status,
-        sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
-        mimeType: row.mime_type,
-        updatedAt: row.updated_at,
-        path: row.folder_id ? (paths.get(row.folder_id) ?? []) : [],
-      }),
-    ),
+    results: page.map((row): SearchHit => ({
+      kind: row.kind,
+      id: row.id,
+      name: row.name,
+      folderId: row.folder_id,
+      status: row.status,
+      sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
+      mimeType: row.mime_type,
+      updatedAt: row.updated_at,
+      path: row.folder_id ? (paths.get(row.folder_id) ?? []) : [],
+    })),
     nextCursor: rows.length > limit && last ? { name: last.name, id: last.id } : null,
   };
 }

@@ -64,7 +64,13 @@ export async function startUpload(props: StartUploadProps): Promise<File> {
           throw error;
         });
       await recordUploadEvent(trx, { fileId, userId: ownerId, type: "initiated", mimeType, bytes: sizeBytes });
-      await recordAudit(trx, { actorId: ownerId, action: "upload.started", targetType: "file", targetId: fileId, ip: props.ip });
+      await recordAudit(trx, {
+        actorId: ownerId,
+        action: "upload.started",
+        targetType: "file",
+        targetId: fileId,
+        ip: props.ip,
+      });
       return file;
     });
   } catch (error) {
@@ -84,7 +90,10 @@ export async function findOpenUpload(db: Knex, ownerId: string, fileId: string):
 
 /** The user's open uploads, oldest first. */
 export async function listOpenUploads(db: Knex, ownerId: string): Promise<(File & { uploadId: string })[]> {
-  const files = await File.query(db).where({ ownerId, status: "uploading" }).whereNotNull("uploadId").orderBy([{ column: "createdAt" }, { column: "id" }]);
+  const files = await File.query(db)
+    .where({ ownerId, status: "uploading" })
+    .whereNotNull("uploadId")
+    .orderBy([{ column: "createdAt" }, { column: "id" }]);
   return files as (File & { uploadId: string })[];
 }
 
@@ -111,7 +120,14 @@ export interface FailUploadProps {
  * released. Only the call that moves the row out of "uploading" releases bytes, so repeating it is
  * harmless. Returns false when the upload was not open.
  */
-export async function failUpload({ db, storage, fileId, reason, actorId, idleSince }: FailUploadProps): Promise<boolean> {
+export async function failUpload({
+  db,
+  storage,
+  fileId,
+  reason,
+  actorId,
+  idleSince,
+}: FailUploadProps): Promise<boolean> {
   const closed = await db.transaction(async (trx) => {
     const query = File.query(trx)
       .patch({ status: "failed", statusReason: reason, lastHeartbeatAt: null })
@@ -120,8 +136,21 @@ export async function failUpload({ db, storage, fileId, reason, actorId, idleSin
     const [file] = (await query.returning("*")) as unknown as File[];
     if (!file) return null;
     await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
-    await recordUploadEvent(trx, { fileId, userId: file.ownerId, type: "failed", mimeType: file.mimeType, bytes: file.sizeBytes, reason });
-    await recordAudit(trx, { actorId, action: "upload.failed", targetType: "file", targetId: fileId, details: { reason } });
+    await recordUploadEvent(trx, {
+      fileId,
+      userId: file.ownerId,
+      type: "failed",
+      mimeType: file.mimeType,
+      bytes: file.sizeBytes,
+      reason,
+    });
+    await recordAudit(trx, {
+      actorId,
+      action: "upload.failed",
+      targetType: "file",
+      targetId: fileId,
+      details: { reason },
+    });
     return file;
   });
   const file = closed ?? (await File.query(db).findById(fileId));
@@ -184,12 +213,17 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
         partNumbers: check.partNumbers,
       });
     }
-    if (!check.ok) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts", partNumbers: check.partNumbers });
+    if (!check.ok)
+      throw badRequest("The parts do not match what was uploaded.", {
+        reason: "invalid_parts",
+        partNumbers: check.partNumbers,
+      });
     try {
       await storage.completeMultipartUpload(file.s3Key, file.uploadId!, parts);
     } catch (error) {
       // The parts were checked, so S3 refusing them (4xx) means they changed meanwhile: the client's to fix.
-      if (isClientError(error)) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
+      if (isClientError(error))
+        throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
       if (!isMissing(error)) throw error;
     }
   }
@@ -210,8 +244,20 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
       .returning("*")) as unknown as File[];
     if (!moved) return { file: await findOwnedFile(trx, ownerId, fileId), completedNow: false };
     await shiftBytes(trx, ownerId, { reserved: -moved.sizeBytes, used: moved.sizeBytes });
-    await recordUploadEvent(trx, { fileId, userId: ownerId, type: "completed", mimeType: moved.mimeType, bytes: moved.sizeBytes });
-    await recordAudit(trx, { actorId: ownerId, action: "upload.completed", targetType: "file", targetId: fileId, ip: props.ip });
+    await recordUploadEvent(trx, {
+      fileId,
+      userId: ownerId,
+      type: "completed",
+      mimeType: moved.mimeType,
+      bytes: moved.sizeBytes,
+    });
+    await recordAudit(trx, {
+      actorId: ownerId,
+      action: "upload.completed",
+      targetType: "file",
+      targetId: fileId,
+      ip: props.ip,
+    });
     return { file: moved, completedNow: true };
   });
 }

@@ -71,7 +71,11 @@ export type PurgeOutcome =
  * Deletes one file for good (object, thumbnail, shares, row, bytes) if it is still due: a file
  * restored or changed since it was found stays.
  */
-export async function purgeFile(db: Knex, storage: Storage, props: { kind: PurgeKind; before: Date; fileId: string }): Promise<PurgeOutcome> {
+export async function purgeFile(
+  db: Knex,
+  storage: Storage,
+  props: { kind: PurgeKind; before: Date; fileId: string },
+): Promise<PurgeOutcome> {
   try {
     const deleted = await deleteFilePermanently({
       db,
@@ -108,7 +112,10 @@ export async function findExpiredFolders(
  * folders.parent_id and files.folder_id can never take a file row (and its bytes) with them;
  * a nested tree goes leaf first, over several passes. Returns the ids deleted.
  */
-export async function deleteEmptyExpiredFolders(db: Knex, props: { folderIds: string[]; before: Date }): Promise<string[]> {
+export async function deleteEmptyExpiredFolders(
+  db: Knex,
+  props: { folderIds: string[]; before: Date },
+): Promise<string[]> {
   if (props.folderIds.length === 0) return [];
   return db.transaction(async (trx) => {
     const { rows } = await trx.raw<{ rows: { id: string; ownerId: string }[] }>(

@@ -8,7 +8,10 @@ export interface StaleUpload {
 }
 
 /** One batch of open uploads with no heartbeat since `idleSince`, in id order after `after`. */
-export async function findStaleUploads(db: Knex, props: { idleSince: Date; after: string | null; limit: number }): Promise<StaleUpload[]> {
+export async function findStaleUploads(
+  db: Knex,
+  props: { idleSince: Date; after: string | null; limit: number },
+): Promise<StaleUpload[]> {
   const query = File.query(db)
     .select("id", "ownerId", "sizeBytes")
     .where({ status: "uploading" })
@@ -20,7 +23,10 @@ export async function findStaleUploads(db: Knex, props: { idleSince: Date; after
 }
 
 /** One batch of ids of files waiting in processing, in id order after `after`. */
-export async function findProcessingFileIds(db: Knex, props: { after: string | null; limit: number }): Promise<string[]> {
+export async function findProcessingFileIds(
+  db: Knex,
+  props: { after: string | null; limit: number },
+): Promise<string[]> {
   const query = File.query(db).select("id").where({ status: "processing" }).orderBy("id").limit(props.limit);
   if (props.after) query.where("id", ">", props.after);
   return (await query).map((file) => file.id);

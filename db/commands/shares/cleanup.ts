@@ -10,7 +10,10 @@ function dueRows(kind: ShareCleanupKind, policy: ShareCleanupInput): { sql: stri
     case "expired":
       return { sql: "SELECT id FROM shares WHERE expires_at <= now()", bindings: [] };
     case "consumed":
-      return { sql: "SELECT id FROM shares WHERE max_downloads IS NOT NULL AND download_count >= max_downloads", bindings: [] };
+      return {
+        sql: "SELECT id FROM shares WHERE max_downloads IS NOT NULL AND download_count >= max_downloads",
+        bindings: [],
+      };
     case "revoked":
       return {
         sql: "SELECT id FROM shares WHERE revoked_at IS NOT NULL AND revoked_at <= now() - ?::int * interval '1 day'",

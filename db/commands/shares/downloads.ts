@@ -59,7 +59,12 @@ export async function recordShareDownload(db: Knex, entry: ShareDownloadEntry): 
 }
 
 /** The newest entries of a link's access log, older than `beforeId` when given. */
-export async function listShareDownloads(db: Knex, shareId: string, limit: number, beforeId?: number): Promise<ShareDownload[]> {
+export async function listShareDownloads(
+  db: Knex,
+  shareId: string,
+  limit: number,
+  beforeId?: number,
+): Promise<ShareDownload[]> {
   const query = ShareDownload.query(db).where({ shareId }).orderBy("id", "desc").limit(limit);
   if (beforeId !== undefined) query.where("id", "<", beforeId);
   return query;

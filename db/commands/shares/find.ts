@@ -57,7 +57,11 @@ export async function listShares({ db, ownerId, limit, after, fileId }: ListShar
     ])
     .limit(limit + 1);
   if (fileId) query.where({ fileId });
-  if (after) query.whereRaw("(created_at, id) < (timestamptz 'epoch' + ?::bigint * interval '1 microsecond', ?::uuid)", [after.us, after.id]);
+  if (after)
+    query.whereRaw("(created_at, id) < (timestamptz 'epoch' + ?::bigint * interval '1 microsecond', ?::uuid)", [
+      after.us,
+      after.id,
+    ]);
   const rows = await query;
   const shares = rows.slice(0, limit);
   const last = shares[shares.length - 1];

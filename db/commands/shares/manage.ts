@@ -66,7 +66,8 @@ export async function createShare(props: CreateShareProps): Promise<Share> {
 
 async function whyNotShareable(trx: Knex.Transaction, ownerId: string, fileId: string) {
   const file: File = await findOwnedFile(trx, ownerId, fileId);
-  if (file.status !== "ready") return conflict("not_ready", `The file is ${file.status}; only ready files can be shared.`);
+  if (file.status !== "ready")
+    return conflict("not_ready", `The file is ${file.status}; only ready files can be shared.`);
   return conflict("file_trashed", "Restore the file from the trash to share it.");
 }
 

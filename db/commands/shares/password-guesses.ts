@@ -20,7 +20,11 @@ export type GuessReservation = { allowed: true; attempt: number } | { allowed: f
  * first. The window starts with the first failure and the count starts afresh once it is over. A
  * right password gives its slot back (refundPasswordGuess), so only wrong ones count.
  */
-export async function reservePasswordGuess(db: Knex, { shareId, ip }: GuessKey, limit: GuessLimit): Promise<GuessReservation> {
+export async function reservePasswordGuess(
+  db: Knex,
+  { shareId, ip }: GuessKey,
+  limit: GuessLimit,
+): Promise<GuessReservation> {
   const windowOver = "g.window_started_at <= now() - ?::int * interval '1 second'";
   const { rows } = await db.raw<{ rows: { failures: number }[] }>(
     `INSERT INTO share_password_guesses AS g (share_id, ip, window_started_at, failures)
@@ -43,5 +47,8 @@ export async function reservePasswordGuess(db: Knex, { shareId, ip }: GuessKey, 
 
 /** Gives back the slot of an attempt whose password was right. */
 export async function refundPasswordGuess(db: Knex, { shareId, ip }: GuessKey): Promise<void> {
-  await db.raw("UPDATE share_password_guesses SET failures = failures - 1 WHERE share_id = ? AND ip = ? AND failures > 0", [shareId, ip]);
+  await db.raw(
+    "UPDATE share_password_guesses SET failures = failures - 1 WHERE share_id = ? AND ip = ? AND failures > 0",
+    [shareId, ip],
+  );
 }

@@ -77,9 +77,16 @@ export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
   const session = useSession();
-  const all = session?.user.role === "admin" ? [...links, { to: "/admin", label: "Admin", icon: IconChartBar, match: (p: string) => p === "/admin" }] : links;
+  const all =
+    session?.user.role === "admin"
+      ? [...links, { to: "/admin", label: "Admin", icon: IconChartBar, match: (p: string) => p === "/admin" }]
+      : links;
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 240, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
@@ -95,7 +102,15 @@ export function AppLayout() {
       <AppShell.Navbar p="sm" aria-label="Main">
         <AppShell.Section grow>
           {all.map(({ to, label, icon: Icon, match }) => (
-            <NavLink key={to} component={Link} to={to} label={label} leftSection={<Icon size={18} />} active={match(pathname)} onClick={close} />
+            <NavLink
+              key={to}
+              component={Link}
+              to={to}
+              label={label}
+              leftSection={<Icon size={18} />}
+              active={match(pathname)}
+              onClick={close}
+            />
           ))}
         </AppShell.Section>
         <AppShell.Section>

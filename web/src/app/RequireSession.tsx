@@ -18,6 +18,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
       </Center>
     );
   }
-  if (!session) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!session)
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   return children;
 }

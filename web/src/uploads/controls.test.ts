@@ -41,7 +41,13 @@ describe("pause, resume, cancel", () => {
     await clock.until(() => row(id).state === "processing");
 
     expect(transport.calls.slice(5).map((call) => call.partNumber)).toEqual([2, 3, 4, 5]);
-    expect(api.completes[0].parts.map((part) => part.etag)).toEqual(['"one"', '"part-2"', '"part-3"', '"part-4"', '"part-5"']);
+    expect(api.completes[0].parts.map((part) => part.etag)).toEqual([
+      '"one"',
+      '"part-2"',
+      '"part-3"',
+      '"part-4"',
+      '"part-5"',
+    ]);
   });
 
   it("pauseAll and resumeAll stop and restart everything", async () => {

@@ -11,7 +11,14 @@ import { countSentBytes, isDismissable, isUploaded, layoutParts, newUpload, type
 /** While anything uploads, speed and time left are refreshed this often even when no bytes move. */
 const TICK_MS = 1000;
 const FINISHED: readonly UploadState[] = ["ready", "quarantined", "rejected", "failed"];
-const CANCELLABLE: readonly UploadState[] = ["waiting_for_file", "queued", "initiating", "uploading", "paused", "error"];
+const CANCELLABLE: readonly UploadState[] = [
+  "waiting_for_file",
+  "queued",
+  "initiating",
+  "uploading",
+  "paused",
+  "error",
+];
 
 /**
  * The browser's upload engine: a queue of files, 3 in flight, each sending 4 parts at a time
@@ -62,7 +69,9 @@ export function createUploadEngine(options: UploadEngineOptions): UploadEngine {
     upload.controller?.abort();
     upload.state = "error";
     upload.errorCode = "upload_closed";
-    upload.message = upload.source ? "The server closed this upload; retry starts it again." : "The server closed this upload.";
+    upload.message = upload.source
+      ? "The server closed this upload; retry starts it again."
+      : "The server closed this upload.";
     changed(upload);
   });
 
@@ -112,7 +121,8 @@ export function createUploadEngine(options: UploadEngineOptions): UploadEngine {
       upload.parts = layoutParts(upload.sizeBytes, started.partSize, started.partCount);
       upload.sentBytes = 0;
       const source = upload.source;
-      if (source) hints.save(started.file.id, { name: source.name, sizeBytes: source.size, lastModified: source.lastModified });
+      if (source)
+        hints.save(started.file.id, { name: source.name, sizeBytes: source.size, lastModified: source.lastModified });
       heartbeats.start(upload);
       changed(upload);
     },

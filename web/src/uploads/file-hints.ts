@@ -41,7 +41,11 @@ export function createFileHints(storage: HintStorage | undefined): FileHints {
 export function checkSameFile(upload: OpenUpload, file: UploadSource, hint: FileHint | null): ResumeRefusal | null {
   const expected = upload.file;
   if (file.name.normalize("NFC") !== expected.name.normalize("NFC")) {
-    return { ok: false, reason: "name_mismatch", message: `This is not the file being uploaded: pick “${expected.name}”.` };
+    return {
+      ok: false,
+      reason: "name_mismatch",
+      message: `This is not the file being uploaded: pick “${expected.name}”.`,
+    };
   }
   if (file.size !== expected.sizeBytes) {
     return {
@@ -51,7 +55,11 @@ export function checkSameFile(upload: OpenUpload, file: UploadSource, hint: File
     };
   }
   if (hint && hint.lastModified !== file.lastModified) {
-    return { ok: false, reason: "modified", message: `“${file.name}” changed since its upload started; cancel this upload and upload it again.` };
+    return {
+      ok: false,
+      reason: "modified",
+      message: `“${file.name}” changed since its upload started; cancel this upload and upload it again.`,
+    };
   }
   return null;
 }

@@ -75,17 +75,20 @@ async function initiate(ctx: RunContext, upload: Upload, signal: AbortSignal): P
   let started: StartedUpload;
   try {
     const input = { name: upload.name, sizeBytes: upload.sizeBytes, folderId: upload.folderId };
-    started = await callWithRetry(() => ctx.api.startUpload(upload.mimeType ? { ...input, mimeType: upload.mimeType } : input), {
-      clock: ctx.clock,
-      random: ctx.random,
-      signal,
-      onWait: (retryAt, rateLimited, message) => {
-        if (!rateLimited) return;
-        upload.retryAt = retryAt;
-        upload.message = message;
-        ctx.changed(upload);
+    started = await callWithRetry(
+      () => ctx.api.startUpload(upload.mimeType ? { ...input, mimeType: upload.mimeType } : input),
+      {
+        clock: ctx.clock,
+        random: ctx.random,
+        signal,
+        onWait: (retryAt, rateLimited, message) => {
+          if (!rateLimited) return;
+          upload.retryAt = retryAt;
+          upload.message = message;
+          ctx.changed(upload);
+        },
       },
-    });
+    );
   } catch (error) {
     if (error instanceof Aborted || signal.aborted) return false;
     const api = asApiError(error);
@@ -108,7 +111,11 @@ async function reconcile(ctx: RunContext, upload: Upload, signal: AbortSignal): 
   if (!plan || !parts) return false;
   let stored;
   try {
-    stored = await callWithRetry(() => ctx.api.listParts(plan.fileId), { clock: ctx.clock, random: ctx.random, signal });
+    stored = await callWithRetry(() => ctx.api.listParts(plan.fileId), {
+      clock: ctx.clock,
+      random: ctx.random,
+      signal,
+    });
   } catch (error) {
     if (!isUploadClosed(error)) throw error;
     ctx.forget(upload);
@@ -137,7 +144,12 @@ async function sendParts(ctx: RunContext, upload: Upload, signal: AbortSignal): 
   signal.addEventListener("abort", stopSiblings, { once: true });
 
   const signer = createPartSigner(
-    (partNumbers) => callWithRetry(() => ctx.api.signParts(plan.fileId, partNumbers), { clock: ctx.clock, random: ctx.random, signal: siblings.signal }),
+    (partNumbers) =>
+      callWithRetry(() => ctx.api.signParts(plan.fileId, partNumbers), {
+        clock: ctx.clock,
+        random: ctx.random,
+        signal: siblings.signal,
+      }),
     ctx.clock,
   );
   let cursor = 0;
@@ -147,7 +159,8 @@ async function sendParts(ctx: RunContext, upload: Upload, signal: AbortSignal): 
   };
   const upcoming = () => {
     const numbers: number[] = [];
-    for (let i = cursor; i < parts.length && numbers.length < SIGN_AHEAD; i += 1) if (!parts[i].etag) numbers.push(parts[i].partNumber);
+    for (let i = cursor; i < parts.length && numbers.length < SIGN_AHEAD; i += 1)
+      if (!parts[i].etag) numbers.push(parts[i].partNumber);
     return numbers;
   };
   const options = {
@@ -188,8 +201,16 @@ async function complete(ctx: RunContext, upload: Upload, signal: AbortSignal): P
   const { plan, parts } = upload;
   if (!plan || !parts) return;
   setState(ctx, upload, "completing");
-  const completed = parts.map((part) => ({ partNumber: part.partNumber, etag: part.etag ?? "", durationMs: part.durationMs }));
-  const file: ApiFile = await callWithRetry(() => ctx.api.complete(plan.fileId, completed), { clock: ctx.clock, random: ctx.random, signal });
+  const completed = parts.map((part) => ({
+    partNumber: part.partNumber,
+    etag: part.etag ?? "",
+    durationMs: part.durationMs,
+  }));
+  const file: ApiFile = await callWithRetry(() => ctx.api.complete(plan.fileId, completed), {
+    clock: ctx.clock,
+    random: ctx.random,
+    signal,
+  });
   ctx.close(upload);
   upload.fileId = file.id;
   upload.sentBytes = upload.sizeBytes;

@@ -48,7 +48,11 @@ describe("initiation", () => {
 
     await clock.advance(29_000);
     expect(api.starts).toHaveLength(1);
-    expect(row(id)).toMatchObject({ state: "initiating", message: "You have 5 uploads open already.", retryAt: clock.now() + 1000 });
+    expect(row(id)).toMatchObject({
+      state: "initiating",
+      message: "You have 5 uploads open already.",
+      retryAt: clock.now() + 1000,
+    });
 
     await clock.advance(1000);
     expect(api.starts).toHaveLength(2);

@@ -54,7 +54,9 @@ export async function sendPart(
     }
     failures += 1;
     if (failures >= MAX_ATTEMPTS) {
-      throw new PartFailed(`Part ${part.partNumber} could not be sent after ${MAX_ATTEMPTS} attempts (${outcome.reason}).`);
+      throw new PartFailed(
+        `Part ${part.partNumber} could not be sent after ${MAX_ATTEMPTS} attempts (${outcome.reason}).`,
+      );
     }
     if (!(await sleep(options.clock, backoffMs(failures, options.random), signal))) throw new Aborted();
   }
@@ -98,7 +100,9 @@ async function putOnce(
     if (result.status >= 200 && result.status < 300) {
       if (!result.etag) {
         setLoaded(0);
-        throw new PartFailed("Storage's answer has no readable ETag header (the bucket's CORS rules must expose ETag).");
+        throw new PartFailed(
+          "Storage's answer has no readable ETag header (the bucket's CORS rules must expose ETag).",
+        );
       }
       setLoaded(size);
       part.etag = result.etag;
@@ -110,7 +114,10 @@ async function putOnce(
     if (error instanceof PartFailed) throw error;
     setLoaded(0);
     if (signal.aborted) throw new Aborted();
-    return { kind: "failed", reason: stalled ? `no progress for ${Math.round(stallTimeoutMs / 1000)} s` : "network error" };
+    return {
+      kind: "failed",
+      reason: stalled ? `no progress for ${Math.round(stallTimeoutMs / 1000)} s` : "network error",
+    };
   } finally {
     clock.clearTimeout(stallTimer);
     signal.removeEventListener("abort", abortPut);

@@ -32,7 +32,13 @@ describe("resume after a reload", () => {
 
     const rows = engine.getSnapshot().rows;
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ state: "waiting_for_file", hasFile: false, fileId: "f1", sentBytes: 8, partsDone: 2 });
+    expect(rows[0]).toMatchObject({
+      state: "waiting_for_file",
+      hasFile: false,
+      fileId: "f1",
+      sentBytes: 8,
+      partsDone: 2,
+    });
     await clock.advance(60_000);
     expect(api.heartbeats.map((beat) => beat.fileId)).toEqual(["f1"]);
   });
@@ -92,7 +98,10 @@ describe("resume after a reload", () => {
     const { file, partSize, partCount } = api.uploads.get("f1")!;
     const open: OpenUpload = { file, partSize, partCount, parts: [] };
 
-    expect(after.resumeOpenUpload(open, fileOf("holiday.mov", 16, 2222))).toMatchObject({ ok: false, reason: "modified" });
+    expect(after.resumeOpenUpload(open, fileOf("holiday.mov", 16, 2222))).toMatchObject({
+      ok: false,
+      reason: "modified",
+    });
     expect(after.resumeOpenUpload(open, fileOf("holiday.mov", 16, 1111)).ok).toBe(true);
     await clock.until(() => after.getSnapshot().totals.filesDone === 1);
     expect(storage.items.size).toBe(0);

@@ -161,7 +161,10 @@ export class FakeApi implements UploadApi {
     return partNumbers.map((partNumber) => ({
       partNumber,
       url: `https://storage.test/${fileId}/${partNumber}?signature=${this.signs.length}`,
-      sizeBytes: partNumber < upload.partCount ? upload.partSize : upload.file.sizeBytes - (upload.partCount - 1) * upload.partSize,
+      sizeBytes:
+        partNumber < upload.partCount
+          ? upload.partSize
+          : upload.file.sizeBytes - (upload.partCount - 1) * upload.partSize,
       expiresAt,
     }));
   }
@@ -216,7 +219,10 @@ export interface PutCall {
 /** A PUT's answer, "network" for a failure without one, or "hold" to answer later by hand. */
 export type PutHandler = (call: PutCall) => PutResult | "network" | "hold";
 
-export const storedAnswer = (call: PutCall): PutResult => ({ status: 200, etag: `"etag-${call.fileId}-${call.partNumber}"` });
+export const storedAnswer = (call: PutCall): PutResult => ({
+  status: 200,
+  etag: `"etag-${call.fileId}-${call.partNumber}"`,
+});
 
 export class FakeTransport implements Transport {
   handler: PutHandler = storedAnswer;

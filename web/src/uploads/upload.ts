@@ -98,12 +98,21 @@ export function countSentBytes(parts: readonly PartProgress[]): number {
 
 /** The upload passed `complete`: what follows is the server's (scan) business. */
 export function isUploaded(state: UploadState): boolean {
-  return state === "processing" || state === "ready" || state === "quarantined" || state === "rejected" || state === "failed";
+  return (
+    state === "processing" || state === "ready" || state === "quarantined" || state === "rejected" || state === "failed"
+  );
 }
 
 /** Rows the user can take off the list. */
 export function isDismissable(state: UploadState): boolean {
-  return state === "ready" || state === "quarantined" || state === "rejected" || state === "failed" || state === "refused" || state === "cancelled";
+  return (
+    state === "ready" ||
+    state === "quarantined" ||
+    state === "rejected" ||
+    state === "failed" ||
+    state === "refused" ||
+    state === "cancelled"
+  );
 }
 
 /** The engine is (or wants to be) working on it. */

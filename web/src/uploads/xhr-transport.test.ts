@@ -43,7 +43,12 @@ describe("XHR transport", () => {
     const body = new Blob(["abcd"]);
     const progress: number[] = [];
 
-    const put = transport.put("https://storage.test/f1/1?sig=x", body, (loaded) => progress.push(loaded), new AbortController().signal);
+    const put = transport.put(
+      "https://storage.test/f1/1?sig=x",
+      body,
+      (loaded) => progress.push(loaded),
+      new AbortController().signal,
+    );
     xhr.upload.onprogress?.({ loaded: 2 });
     xhr.upload.onprogress?.({ loaded: 4 });
     xhr.status = 200;
@@ -59,7 +64,12 @@ describe("XHR transport", () => {
 
   it("resolves with storage's error status rather than throwing", async () => {
     const { xhr, transport } = transportWithFake();
-    const put = transport.put("https://storage.test/f1/1", new Blob(["a"]), () => undefined, new AbortController().signal);
+    const put = transport.put(
+      "https://storage.test/f1/1",
+      new Blob(["a"]),
+      () => undefined,
+      new AbortController().signal,
+    );
     xhr.status = 403;
     xhr.onload?.();
     await expect(put).resolves.toEqual({ status: 403, etag: null });
@@ -67,13 +77,23 @@ describe("XHR transport", () => {
 
   it("rejects on a network failure, and aborts the request when the signal aborts", async () => {
     const failing = transportWithFake();
-    const failed = failing.transport.put("https://storage.test/f1/1", new Blob(["a"]), () => undefined, new AbortController().signal);
+    const failed = failing.transport.put(
+      "https://storage.test/f1/1",
+      new Blob(["a"]),
+      () => undefined,
+      new AbortController().signal,
+    );
     failing.xhr.onerror?.();
     await expect(failed).rejects.toBeInstanceOf(TransportError);
 
     const aborting = transportWithFake();
     const controller = new AbortController();
-    const aborted = aborting.transport.put("https://storage.test/f1/1", new Blob(["a"]), () => undefined, controller.signal);
+    const aborted = aborting.transport.put(
+      "https://storage.test/f1/1",
+      new Blob(["a"]),
+      () => undefined,
+      controller.signal,
+    );
     controller.abort();
     await expect(aborted).rejects.toMatchObject({ name: "AbortError" });
     expect(aborting.xhr.aborted).toBe(true);

@@ -22,7 +22,11 @@ export function LoginPage() {
       const next = params.get("next");
       void navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError && e.code === "email_not_verified" ? "Confirm your e-mail address first: open the link we sent you." : errorMessage(e));
+      setError(
+        e instanceof ApiError && e.code === "email_not_verified"
+          ? "Confirm your e-mail address first: open the link we sent you."
+          : errorMessage(e),
+      );
     } finally {
       setBusy(false);
     }
@@ -48,8 +52,21 @@ export function LoginPage() {
               {error}
             </Alert>
           )}
-          <TextInput label="E-mail" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
-          <PasswordInput label="Password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+          <TextInput
+            label="E-mail"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
           <Button type="submit" loading={busy}>
             Log in
           </Button>

@@ -6,7 +6,18 @@ import { formatBytes } from "../../lib/format";
 import { type RangeDays, useUploadAnalytics } from "./queries";
 import { ChartCard, StatCard, formatCount, formatPercent } from "./StatCard";
 
-const palette = ["blue.6", "teal.6", "grape.6", "orange.6", "cyan.7", "pink.6", "lime.8", "indigo.6", "yellow.7", "red.6"];
+const palette = [
+  "blue.6",
+  "teal.6",
+  "grape.6",
+  "orange.6",
+  "cyan.7",
+  "pink.6",
+  "lime.8",
+  "indigo.6",
+  "yellow.7",
+  "red.6",
+];
 const ranges: { label: string; value: `${RangeDays}` }[] = [
   { label: "7 days", value: "7" },
   { label: "30 days", value: "30" },
@@ -35,7 +46,12 @@ export function AnalyticsSection() {
           </Title>
           {isFetching && !isPending && <Loader size="xs" aria-label="Refreshing" />}
         </Group>
-        <SegmentedControl aria-label="Date range" value={String(days)} onChange={(value) => setDays(Number(value) as RangeDays)} data={ranges} />
+        <SegmentedControl
+          aria-label="Date range"
+          value={String(days)}
+          onChange={(value) => setDays(Number(value) as RangeDays)}
+          data={ranges}
+        />
       </Group>
       {error && (
         <Alert color="red" role="alert">
@@ -50,9 +66,16 @@ export function AnalyticsSection() {
             <StatCard label="Completed" value={formatCount(data.totals.successfulUploads)} />
             <StatCard label="Failed" value={formatCount(data.totals.failedUploads)} />
             <StatCard label="Success rate" value={formatPercent(data.totals.successRate)} />
-            <StatCard label="Scanned clean" value={formatCount(data.totals.virusScans.clean)} hint={`${formatCount(data.totals.virusScans.failed)} not scannable`} />
+            <StatCard
+              label="Scanned clean"
+              value={formatCount(data.totals.virusScans.clean)}
+              hint={`${formatCount(data.totals.virusScans.failed)} not scannable`}
+            />
             <StatCard label="Threats found" value={formatCount(data.totals.virusScans.infected)} />
-            <StatCard label="Average size" value={data.totals.averageFileSize === null ? "—" : formatBytes(data.totals.averageFileSize)} />
+            <StatCard
+              label="Average size"
+              value={data.totals.averageFileSize === null ? "—" : formatBytes(data.totals.averageFileSize)}
+            />
             <StatCard label="Storage used" value={formatBytes(data.totals.totalStorageUsed)} hint="all users, now" />
           </SimpleGrid>
           {Object.keys(data.totals.byStatus).length > 0 && (
@@ -76,8 +99,15 @@ export function AnalyticsSection() {
   );
 }
 
-function SuccessRateChart({ days }: { days: { day: string; successRate: number | null; completed: number; failed: number }[] }) {
-  const points = days.map((d) => ({ day: d.day.slice(5), "Success rate": d.successRate === null ? null : Math.round(d.successRate * 1000) / 10 }));
+function SuccessRateChart({
+  days,
+}: {
+  days: { day: string; successRate: number | null; completed: number; failed: number }[];
+}) {
+  const points = days.map((d) => ({
+    day: d.day.slice(5),
+    "Success rate": d.successRate === null ? null : Math.round(d.successRate * 1000) / 10,
+  }));
   return (
     <ChartCard title="Success rate over time">
       {days.every((d) => d.successRate === null) ? (
@@ -100,7 +130,11 @@ function SuccessRateChart({ days }: { days: { day: string; successRate: number |
 }
 
 function UploadsByType({ byMimeType }: { byMimeType: Record<string, number> }) {
-  const slices = Object.entries(byMimeType).map(([name, value], i) => ({ name, value, color: palette[i % palette.length] }));
+  const slices = Object.entries(byMimeType).map(([name, value], i) => ({
+    name,
+    value,
+    color: palette[i % palette.length],
+  }));
   return (
     <ChartCard title="Uploads by type">
       {slices.length === 0 ? (
@@ -144,7 +178,15 @@ function FailuresByReason({ failures }: { failures: Record<string, number> }) {
       {bars.length === 0 ? (
         <Empty>No failed uploads in this range.</Empty>
       ) : (
-        <BarChart h={220} data={bars} dataKey="reason" series={[{ name: "Failures", color: "red.7" }]} withLegend yAxisProps={{ allowDecimals: false }} barChartProps={{ title: "Failed uploads by reason" }} />
+        <BarChart
+          h={220}
+          data={bars}
+          dataKey="reason"
+          series={[{ name: "Failures", color: "red.7" }]}
+          withLegend
+          yAxisProps={{ allowDecimals: false }}
+          barChartProps={{ title: "Failed uploads by reason" }}
+        />
       )}
     </ChartCard>
   );

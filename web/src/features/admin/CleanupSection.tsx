@@ -32,7 +32,12 @@ function Report({ result, settings }: { result: CleanupResult; settings: AdminSe
       </Text>
       <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="xs">
         {tallies.map(([key, label]) => (
-          <StatCard key={key} label={label} value={formatCount(report[key].count)} hint={formatBytes(report[key].bytes)} />
+          <StatCard
+            key={key}
+            label={label}
+            value={formatCount(report[key].count)}
+            hint={formatBytes(report[key].bytes)}
+          />
         ))}
       </SimpleGrid>
     </Stack>
@@ -54,10 +59,15 @@ export function CleanupSection({ settings }: { settings: AdminSettings }) {
           Cleanup
         </Title>
         <Text size="sm" c="dimmed">
-          Aborts stale uploads (freeing their reservations), removes multipart uploads no file knows, and restarts file lifecycles that stopped.
+          Aborts stale uploads (freeing their reservations), removes multipart uploads no file knows, and restarts file
+          lifecycles that stopped.
         </Text>
         <Group>
-          <Button variant="default" onClick={() => cleanup.mutate(true)} loading={cleanup.isPending && cleanup.variables}>
+          <Button
+            variant="default"
+            onClick={() => cleanup.mutate(true)}
+            loading={cleanup.isPending && cleanup.variables}
+          >
             Preview cleanup
           </Button>
           <Button color="red" onClick={open} loading={cleanup.isPending && !cleanup.variables}>

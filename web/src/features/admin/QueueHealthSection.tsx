@@ -27,7 +27,11 @@ export function QueueSection() {
         {data && (
           <SimpleGrid cols={3} spacing="xs">
             <StatCard label="Uploading" value={formatCount(data.pending)} />
-            <StatCard label="Scanning" value={data.scanning === null ? "—" : formatCount(data.scanning)} hint={data.scanning === null ? "Temporal did not answer" : undefined} />
+            <StatCard
+              label="Scanning"
+              value={data.scanning === null ? "—" : formatCount(data.scanning)}
+              hint={data.scanning === null ? "Temporal did not answer" : undefined}
+            />
             <StatCard label="Processing" value={formatCount(data.processing)} />
           </SimpleGrid>
         )}
@@ -36,7 +40,13 @@ export function QueueSection() {
   );
 }
 
-const checkNames = { db: "PostgreSQL", redis: "Redis", s3: "Storage (S3)", clamav: "ClamAV", temporal: "Temporal" } as const;
+const checkNames = {
+  db: "PostgreSQL",
+  redis: "Redis",
+  s3: "Storage (S3)",
+  clamav: "ClamAV",
+  temporal: "Temporal",
+} as const;
 
 /** Each dependency up or down, plus what the system holds. */
 export function HealthSection() {

@@ -35,4 +35,5 @@ export function ChartCard({ title, children }: { title: string; children: ReactN
 }
 
 export const formatCount = (n: number) => n.toLocaleString();
-export const formatPercent = (rate: number | null) => (rate === null ? "—" : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`);
+export const formatPercent = (rate: number | null) =>
+  rate === null ? "—" : `${(rate * 100).toFixed(rate === 1 ? 0 : 1)}%`;

@@ -1,4 +1,19 @@
-import { Alert, Badge, Button, Group, Loader, Modal, NativeSelect, NumberInput, Paper, Progress, Stack, Switch, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  NativeSelect,
+  NumberInput,
+  Paper,
+  Progress,
+  Stack,
+  Switch,
+  Text,
+  Title,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { errorMessage } from "../../lib/api/client";
@@ -30,7 +45,12 @@ export function UsersSection() {
         ))}
       </Stack>
       {hasNextPage && (
-        <Button variant="default" onClick={() => void fetchNextPage()} loading={isFetchingNextPage} style={{ alignSelf: "center" }}>
+        <Button
+          variant="default"
+          onClick={() => void fetchNextPage()}
+          loading={isFetchingNextPage}
+          style={{ alignSelf: "center" }}
+        >
           Load more users
         </Button>
       )}
@@ -69,7 +89,13 @@ function UserRow({ user, onEdit }: { user: AdminUser; onEdit: () => void }) {
             </Text>
           )}
         </Stack>
-        <Button size="xs" variant="default" onClick={onEdit} aria-label={`Edit ${user.email}`} style={{ flexShrink: 0 }}>
+        <Button
+          size="xs"
+          variant="default"
+          onClick={onEdit}
+          aria-label={`Edit ${user.email}`}
+          style={{ flexShrink: 0 }}
+        >
           Edit
         </Button>
       </Group>
@@ -78,7 +104,8 @@ function UserRow({ user, onEdit }: { user: AdminUser; onEdit: () => void }) {
         <Progress.Section value={reserved} color="yellow" aria-label={`${user.email}: reserved by open uploads`} />
       </Progress.Root>
       <Text size="xs" c="dimmed" mt={4}>
-        {formatBytes(user.usedBytes)} used · {formatBytes(user.reservedBytes)} reserved · quota {formatBytes(user.quotaBytes)}
+        {formatBytes(user.usedBytes)} used · {formatBytes(user.reservedBytes)} reserved · quota{" "}
+        {formatBytes(user.quotaBytes)}
       </Text>
     </Paper>
   );

@@ -16,8 +16,8 @@ export function WorkflowLinkSection({ settings }: { settings: AdminSettings }) {
           Open a file&apos;s workflow
         </Title>
         <Text size="sm" c="dimmed">
-          Each file&apos;s upload, scan and thumbnail run as a FileLifecycle workflow in Temporal ({settings.temporalUiUrl}, namespace{" "}
-          {settings.temporalNamespace}).
+          Each file&apos;s upload, scan and thumbnail run as a FileLifecycle workflow in Temporal (
+          {settings.temporalUiUrl}, namespace {settings.temporalNamespace}).
         </Text>
         <Group align="flex-end" wrap="wrap">
           <TextInput
@@ -29,7 +29,12 @@ export function WorkflowLinkSection({ settings }: { settings: AdminSettings }) {
             style={{ flex: "1 1 260px" }}
           />
           {valid ? (
-            <Button component="a" href={workflowUrl(settings, `file-lifecycle-${id.toLowerCase()}`)} target="_blank" rel="noreferrer">
+            <Button
+              component="a"
+              href={workflowUrl(settings, `file-lifecycle-${id.toLowerCase()}`)}
+              target="_blank"
+              rel="noreferrer"
+            >
               Open workflow
             </Button>
           ) : (

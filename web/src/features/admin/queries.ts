@@ -27,11 +27,17 @@ export type AdminHealth = paths["/admin/health"]["get"]["responses"][200]["conte
 export type AdminUser = paths["/admin/users"]["get"]["responses"][200]["content"]["application/json"]["users"][number];
 export type CleanupResult = paths["/admin/uploads/cleanup"]["post"]["responses"][200]["content"]["application/json"];
 export type AdminSettings = paths["/admin/settings"]["get"]["responses"][200]["content"]["application/json"];
-export type UserChanges = NonNullable<paths["/admin/users/{id}"]["patch"]["requestBody"]>["content"]["application/json"];
+export type UserChanges = NonNullable<
+  paths["/admin/users/{id}"]["patch"]["requestBody"]
+>["content"]["application/json"];
 
 /** Where the Temporal Web UI is; a non-admin gets 404 here, which the page shows as "Not found". */
 export function useAdminSettings() {
-  return useQuery({ queryKey: adminKeys.settings(), queryFn: async () => unwrap(await api.GET("/admin/settings")), staleTime: Infinity });
+  return useQuery({
+    queryKey: adminKeys.settings(),
+    queryFn: async () => unwrap(await api.GET("/admin/settings")),
+    staleTime: Infinity,
+  });
 }
 
 /** Totals, daily series, failures and top users of one range, asked at once. */
@@ -77,7 +83,8 @@ export function useAdminUsers() {
   return useInfiniteQuery({
     queryKey: adminKeys.users(),
     initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => unwrap(await api.GET("/admin/users", { params: { query: { limit: 20, cursor: pageParam } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET("/admin/users", { params: { query: { limit: 20, cursor: pageParam } } })),
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
 }

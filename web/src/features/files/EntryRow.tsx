@@ -46,7 +46,13 @@ export function EntryRow({ entry, percent, onAction, onDropEntry }: EntryRowProp
           <div style={{ minWidth: 0 }}>
             <Group gap="xs">
               {entry.kind === "folder" ? (
-                <Anchor component={Link} to={`/f/${item.id}`} underline="hover" fw={500} style={{ wordBreak: "break-word" }}>
+                <Anchor
+                  component={Link}
+                  to={`/f/${item.id}`}
+                  underline="hover"
+                  fw={500}
+                  style={{ wordBreak: "break-word" }}
+                >
                   {item.name}
                 </Anchor>
               ) : (

@@ -1,4 +1,18 @@
-import { Alert, Anchor, Box, Breadcrumbs, Button, Group, Loader, Menu, Stack, Table, Text, Title, VisuallyHidden } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Box,
+  Breadcrumbs,
+  Button,
+  Group,
+  Loader,
+  Menu,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconChevronDown, IconFolderPlus, IconUpload } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -67,7 +81,9 @@ export default function FilesPage() {
   const onDropEntry = ({ kind, id }: DraggedEntry, targetId: string | null) => {
     const entry = findEntry(listing.data, kind, id);
     if (!entry || targetId === folderId) return;
-    moveTo(entry, targetId).catch((e: unknown) => notifications.show({ color: "red", title: "Could not move", message: errorMessage(e) }));
+    moveTo(entry, targetId).catch((e: unknown) =>
+      notifications.show({ color: "red", title: "Could not move", message: errorMessage(e) }),
+    );
   };
 
   const moveToTrash = (entry: Entry) => {
@@ -86,7 +102,9 @@ export default function FilesPage() {
                 onClick={() => {
                   notifications.hide(id);
                   restoreEntry(entry.kind, entry.item.id)
-                    .catch((e: unknown) => notifications.show({ color: "red", title: "Could not restore", message: errorMessage(e) }))
+                    .catch((e: unknown) =>
+                      notifications.show({ color: "red", title: "Could not restore", message: errorMessage(e) }),
+                    )
                     .finally(() => {
                       void client.invalidateQueries({ queryKey: fileKeys.listings() });
                       void client.invalidateQueries({ queryKey: fileKeys.trash() });
@@ -99,7 +117,8 @@ export default function FilesPage() {
           ),
         });
       },
-      onError: (e) => notifications.show({ color: "red", title: "Could not move to the trash", message: errorMessage(e) }),
+      onError: (e) =>
+        notifications.show({ color: "red", title: "Could not move to the trash", message: errorMessage(e) }),
     });
   };
 
@@ -109,7 +128,9 @@ export default function FilesPage() {
         void navigate(`/f/${entry.item.id}`);
         break;
       case "download":
-        downloadFile(entry.item.id).catch((e: unknown) => notifications.show({ color: "red", title: "Could not download", message: errorMessage(e) }));
+        downloadFile(entry.item.id).catch((e: unknown) =>
+          notifications.show({ color: "red", title: "Could not download", message: errorMessage(e) }),
+        );
         break;
       case "share":
         void navigate(`/shares?fileId=${entry.item.id}`);
@@ -140,7 +161,11 @@ export default function FilesPage() {
           </Title>
         </Stack>
         <Group gap="xs">
-          <Button variant="default" leftSection={<IconFolderPlus size={18} />} onClick={() => setDialog({ kind: "new-folder" })}>
+          <Button
+            variant="default"
+            leftSection={<IconFolderPlus size={18} />}
+            onClick={() => setDialog({ kind: "new-folder" })}
+          >
             New folder
           </Button>
           <UploadMenu folderId={folderId} />
@@ -177,7 +202,13 @@ export default function FilesPage() {
             </Table.Thead>
             <Table.Tbody>
               {entries.map((entry) => (
-                <EntryRow key={entry.item.id} entry={entry} percent={progress[entry.item.id]} onAction={onAction} onDropEntry={onDropEntry} />
+                <EntryRow
+                  key={entry.item.id}
+                  entry={entry}
+                  percent={progress[entry.item.id]}
+                  onAction={onAction}
+                  onDropEntry={onDropEntry}
+                />
               ))}
             </Table.Tbody>
           </Table>
@@ -198,12 +229,19 @@ export default function FilesPage() {
           label="New name"
           submitLabel="Rename"
           initialName={dialog.entry.item.name}
-          onSubmit={(name) => (name === dialog.entry.item.name ? Promise.resolve() : update.mutateAsync({ entry: dialog.entry, name }))}
+          onSubmit={(name) =>
+            name === dialog.entry.item.name ? Promise.resolve() : update.mutateAsync({ entry: dialog.entry, name })
+          }
           onClose={() => setDialog(null)}
         />
       )}
       {dialog?.kind === "move" && (
-        <MoveModal entry={dialog.entry} fromFolderId={folderId} onMove={(targetId) => moveTo(dialog.entry, targetId)} onClose={() => setDialog(null)} />
+        <MoveModal
+          entry={dialog.entry}
+          fromFolderId={folderId}
+          onMove={(targetId) => moveTo(dialog.entry, targetId)}
+          onClose={() => setDialog(null)}
+        />
       )}
     </Stack>
   );
@@ -219,7 +257,13 @@ function findEntry(listing: Listing | undefined, kind: Entry["kind"], id: string
 }
 
 /** "My files › A › B": each crumb but the current folder takes dropped rows. */
-function Crumbs({ path, onDropEntry }: { path: Crumb[]; onDropEntry: (dragged: DraggedEntry, folderId: string | null) => void }) {
+function Crumbs({
+  path,
+  onDropEntry,
+}: {
+  path: Crumb[];
+  onDropEntry: (dragged: DraggedEntry, folderId: string | null) => void;
+}) {
   const ancestors: Crumb[] = [{ id: "", name: "My files" }, ...path.slice(0, -1)];
   if (path.length === 0) return null;
   return (
@@ -233,7 +277,13 @@ function Crumbs({ path, onDropEntry }: { path: Crumb[]; onDropEntry: (dragged: D
   );
 }
 
-function CrumbLink({ crumb, onDropEntry }: { crumb: Crumb; onDropEntry: (dragged: DraggedEntry, folderId: string | null) => void }) {
+function CrumbLink({
+  crumb,
+  onDropEntry,
+}: {
+  crumb: Crumb;
+  onDropEntry: (dragged: DraggedEntry, folderId: string | null) => void;
+}) {
   const [over, setOver] = useState(false);
   const folderId = crumb.id || null;
   return (

@@ -1,4 +1,16 @@
-import { Alert, Anchor, Breadcrumbs, Button, Group, Loader, Modal, NavLink, ScrollArea, Stack, Text } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Breadcrumbs,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+} from "@mantine/core";
 import { IconFolder } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -67,7 +79,13 @@ export function MoveModal({ entry, fromFolderId, onMove, onClose }: MoveModalPro
           ) : (
             <nav aria-label="Folders">
               {folders.map((folder) => (
-                <NavLink key={folder.id} component="button" label={folder.name} leftSection={<IconFolder size={16} />} onClick={() => setAt(folder.id)} />
+                <NavLink
+                  key={folder.id}
+                  component="button"
+                  label={folder.name}
+                  leftSection={<IconFolder size={16} />}
+                  onClick={() => setAt(folder.id)}
+                />
               ))}
             </nav>
           )}

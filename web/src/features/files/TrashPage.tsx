@@ -18,13 +18,27 @@ interface TrashedRow {
 
 /** `/trash`: what the user trashed; restore, or delete a file for good. */
 export default function TrashPage() {
-  const trash = useQuery({ queryKey: fileKeys.trash(), queryFn: async () => unwrap(await api.GET("/trash", { params: { query: { limit: 500 } } })) });
+  const trash = useQuery({
+    queryKey: fileKeys.trash(),
+    queryFn: async () => unwrap(await api.GET("/trash", { params: { query: { limit: 500 } } })),
+  });
   const restore = useRestoreEntry();
   const [doomed, setDoomed] = useState<TrashedRow | null>(null);
 
   const rows: TrashedRow[] = [
-    ...(trash.data?.folders ?? []).map((f) => ({ kind: "folder" as const, id: f.id, name: f.name, trashedAt: f.trashedAt })),
-    ...(trash.data?.files ?? []).map((f) => ({ kind: "file" as const, id: f.id, name: f.name, trashedAt: f.trashedAt, file: f })),
+    ...(trash.data?.folders ?? []).map((f) => ({
+      kind: "folder" as const,
+      id: f.id,
+      name: f.name,
+      trashedAt: f.trashedAt,
+    })),
+    ...(trash.data?.files ?? []).map((f) => ({
+      kind: "file" as const,
+      id: f.id,
+      name: f.name,
+      trashedAt: f.trashedAt,
+      file: f,
+    })),
   ];
 
   const restoreRow = (row: TrashedRow) =>
@@ -71,7 +85,11 @@ export default function TrashPage() {
               <Table.Tr key={row.id}>
                 <Table.Td>
                   <Group gap="sm" wrap="nowrap">
-                    {row.kind === "folder" ? <IconFolder size={20} aria-label="Folder" /> : <IconFile size={20} aria-label="File" />}
+                    {row.kind === "folder" ? (
+                      <IconFolder size={20} aria-label="Folder" />
+                    ) : (
+                      <IconFile size={20} aria-label="File" />
+                    )}
                     <div style={{ minWidth: 0 }}>
                       <Text size="sm" style={{ wordBreak: "break-word" }}>
                         {row.name}
@@ -91,12 +109,23 @@ export default function TrashPage() {
                 <Table.Td>
                   <Group gap="xs" justify="flex-end" wrap="wrap">
                     {row.file?.status !== "quarantined" && (
-                      <Button size="compact-sm" variant="default" onClick={() => restoreRow(row)} aria-label={`Restore ${row.name}`}>
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        onClick={() => restoreRow(row)}
+                        aria-label={`Restore ${row.name}`}
+                      >
                         Restore
                       </Button>
                     )}
                     {row.kind === "file" && (
-                      <Button size="compact-sm" color="red" variant="outline" onClick={() => setDoomed(row)} aria-label={`Delete for good ${row.name}`}>
+                      <Button
+                        size="compact-sm"
+                        color="red"
+                        variant="outline"
+                        onClick={() => setDoomed(row)}
+                        aria-label={`Delete for good ${row.name}`}
+                      >
                         Delete for good
                       </Button>
                     )}

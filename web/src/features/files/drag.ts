@@ -30,7 +30,11 @@ export function draggedEntry(event: DragEvent): DraggedEntry | null {
  * Props that make an element a drop target for rows: `onDropEntry` gets the dragged row
  * (never the target folder itself).
  */
-export function entryDropTarget(folderId: string | null, onDropEntry: (dragged: DraggedEntry, folderId: string | null) => void, setOver: (over: boolean) => void) {
+export function entryDropTarget(
+  folderId: string | null,
+  onDropEntry: (dragged: DraggedEntry, folderId: string | null) => void,
+  setOver: (over: boolean) => void,
+) {
   return {
     onDragOver: (event: DragEvent) => {
       if (!carriesEntry(event)) return;

@@ -39,7 +39,8 @@ export async function fetchListing(folderId: string | null): Promise<Listing> {
 }
 
 /** True while some file of the listing is still moving towards ready (its badge will change). */
-export const isSettling = (listing: Listing | undefined) => !!listing?.files.some((f) => f.status === "uploading" || f.status === "processing");
+export const isSettling = (listing: Listing | undefined) =>
+  !!listing?.files.some((f) => f.status === "uploading" || f.status === "processing");
 
 /** Why a file cannot be downloaded or shared yet, or null when it can. */
 export function notReadyReason(file: FileItem): string | null {
@@ -80,7 +81,9 @@ export function useUpdateEntry(folderId: string | null) {
     mutationFn: async ({ entry, name, targetId }: { entry: Entry; name?: string; targetId?: string | null }) => {
       const id = entry.item.id;
       if (entry.kind === "folder") {
-        return unwrap(await api.PATCH("/folders/{id}", { params: { path: { id } }, body: { name, parentId: targetId } }));
+        return unwrap(
+          await api.PATCH("/folders/{id}", { params: { path: { id } }, body: { name, parentId: targetId } }),
+        );
       }
       return unwrap(await api.PATCH("/files/{id}", { params: { path: { id } }, body: { name, folderId: targetId } }));
     },
@@ -90,8 +93,16 @@ export function useUpdateEntry(folderId: string | null) {
       patchListing(client, folderId, (listing) => {
         if (targetId !== undefined) return withoutEntry(listing, entry);
         return entry.kind === "folder"
-          ? { ...listing, folders: byName(listing.folders.map((f) => (f.id === entry.item.id ? { ...f, name: name ?? f.name } : f))) }
-          : { ...listing, files: byName(listing.files.map((f) => (f.id === entry.item.id ? { ...f, name: name ?? f.name } : f))) };
+          ? {
+              ...listing,
+              folders: byName(
+                listing.folders.map((f) => (f.id === entry.item.id ? { ...f, name: name ?? f.name } : f)),
+              ),
+            }
+          : {
+              ...listing,
+              files: byName(listing.files.map((f) => (f.id === entry.item.id ? { ...f, name: name ?? f.name } : f))),
+            };
       });
       return { before };
     },
@@ -161,7 +172,8 @@ export function useRestoreEntry() {
 export function useDeleteForGood() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (fileId: string) => unwrap(await api.DELETE("/files/{id}", { params: { path: { id: fileId }, query: { permanent: "true" } } })),
+    mutationFn: async (fileId: string) =>
+      unwrap(await api.DELETE("/files/{id}", { params: { path: { id: fileId }, query: { permanent: "true" } } })),
     onSettled: () => {
       void client.invalidateQueries({ queryKey: fileKeys.trash() });
       void client.invalidateQueries({ queryKey: meKeys.me() });

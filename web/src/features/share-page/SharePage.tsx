@@ -1,4 +1,16 @@
-import { Alert, Button, Center, Group, Loader, Paper, PasswordInput, Progress, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Paper,
+  PasswordInput,
+  Progress,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
@@ -62,7 +74,8 @@ function LinkProblem({ error }: { error: ApiError }) {
   );
 }
 
-const isLinkProblem = (error: unknown): error is ApiError => error instanceof ApiError && (error.status === 404 || error.status === 410);
+const isLinkProblem = (error: unknown): error is ApiError =>
+  error instanceof ApiError && (error.status === 404 || error.status === 410);
 
 function remainingText(share: PublicShare): string {
   if (share.downloadsRemaining === null) return "No download limit";
@@ -116,12 +129,15 @@ function ShareDownload({ token, share }: { token: string; share: PublicShare }) 
         </Stack>
       </Group>
       <Text size="sm">
-        {remainingText({ ...share, downloadsRemaining: remaining })} · {share.expiresAt ? `Available until ${formatDate(share.expiresAt)}` : "Does not expire"}
+        {remainingText({ ...share, downloadsRemaining: remaining })} ·{" "}
+        {share.expiresAt ? `Available until ${formatDate(share.expiresAt)}` : "Does not expire"}
       </Text>
       <div aria-live="polite">
         {saved && (
           <Alert color="green">
-            {usedUp ? `${saved} is downloaded. This link allowed no more downloads, so it no longer works.` : `${saved} is downloaded.`}
+            {usedUp
+              ? `${saved} is downloaded. This link allowed no more downloads, so it no longer works.`
+              : `${saved} is downloaded.`}
           </Alert>
         )}
       </div>

@@ -13,9 +13,17 @@ export function attachmentName(header: string | null, fallback: string): string 
 }
 
 async function apiError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string; details?: unknown } } | null;
+  const body = (await response.json().catch(() => null)) as {
+    error?: { code?: string; message?: string; details?: unknown };
+  } | null;
   const retryAfter = Number(response.headers.get("Retry-After")) || undefined;
-  return new ApiError(response.status, body?.error?.code ?? "http_error", body?.error?.message ?? `The server answered ${response.status}.`, body?.error?.details, retryAfter);
+  return new ApiError(
+    response.status,
+    body?.error?.code ?? "http_error",
+    body?.error?.message ?? `The server answered ${response.status}.`,
+    body?.error?.details,
+    retryAfter,
+  );
 }
 
 /**
@@ -27,7 +35,12 @@ async function apiError(response: Response): Promise<ApiError> {
  * Plain fetch rather than the api client: the client refreshes a session on 401, which would send a
  * wrong password twice.
  */
-export async function downloadShare(options: { token: string; password: string; fallbackName: string; onProgress: (received: number, total: number) => void }): Promise<string> {
+export async function downloadShare(options: {
+  token: string;
+  password: string;
+  fallbackName: string;
+  onProgress: (received: number, total: number) => void;
+}): Promise<string> {
   const response = await fetch(`${API_BASE}/s/${encodeURIComponent(options.token)}/download`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -46,7 +59,9 @@ export async function downloadShare(options: { token: string; password: string; 
     options.onProgress(received, total);
   }
   const name = attachmentName(response.headers.get("Content-Disposition"), options.fallbackName);
-  const url = URL.createObjectURL(new Blob(chunks as BlobPart[], { type: response.headers.get("Content-Type") ?? "application/octet-stream" }));
+  const url = URL.createObjectURL(
+    new Blob(chunks as BlobPart[], { type: response.headers.get("Content-Type") ?? "application/octet-stream" }),
+  );
   const link = document.createElement("a");
   link.href = url;
   link.download = name;

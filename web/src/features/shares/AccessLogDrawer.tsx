@@ -9,7 +9,14 @@ function AccessLog({ share }: { share: Share }) {
   const log = useInfiniteQuery({
     queryKey: shareKeys.accessLog(share.id),
     queryFn: async ({ pageParam }) =>
-      unwrap(await api.GET("/shares/{id}", { params: { path: { id: share.id }, query: { limit: 100, ...(pageParam === null ? {} : { before: pageParam }) } } })),
+      unwrap(
+        await api.GET("/shares/{id}", {
+          params: {
+            path: { id: share.id },
+            query: { limit: 100, ...(pageParam === null ? {} : { before: pageParam }) },
+          },
+        }),
+      ),
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.nextBefore,
   });
@@ -32,11 +39,19 @@ function AccessLog({ share }: { share: Share }) {
   return (
     <Stack gap="sm">
       <Text size="sm" c="dimmed">
-        {downloads.length === 0 ? "Nobody has downloaded the file through this link yet." : `${count} ${count === 1 ? "download" : "downloads"}, newest first.`}
+        {downloads.length === 0
+          ? "Nobody has downloaded the file through this link yet."
+          : `${count} ${count === 1 ? "download" : "downloads"}, newest first.`}
       </Text>
       <Stack component="ol" gap="xs" p={0} m={0} style={{ listStyle: "none" }} aria-label="Downloads">
         {downloads.map((download) => (
-          <Stack key={download.id} component="li" gap={2} pb="xs" style={{ borderBottom: "1px solid var(--mantine-color-default-border)" }}>
+          <Stack
+            key={download.id}
+            component="li"
+            gap={2}
+            pb="xs"
+            style={{ borderBottom: "1px solid var(--mantine-color-default-border)" }}
+          >
             <Group justify="space-between" gap="xs">
               <Text size="sm" fw={600}>
                 {formatDate(download.at)}
@@ -62,7 +77,13 @@ function AccessLog({ share }: { share: Share }) {
 /** Who downloaded through a link: when, from which address and browser, how many bytes. */
 export function AccessLogDrawer({ share, onClose }: { share: Share | null; onClose: () => void }) {
   return (
-    <Drawer opened={share !== null} onClose={onClose} position="right" closeButtonProps={{ "aria-label": "Close" }} title={share ? `Access log: ${fileName(share)}` : "Access log"}>
+    <Drawer
+      opened={share !== null}
+      onClose={onClose}
+      position="right"
+      closeButtonProps={{ "aria-label": "Close" }}
+      title={share ? `Access log: ${fileName(share)}` : "Access log"}
+    >
       {share && <AccessLog share={share} />}
     </Drawer>
   );

@@ -54,7 +54,13 @@ export function CreateShareModal({ fileId, onClose }: { fileId: string; onClose:
 
   const title = file.data ? `Share ${file.data.name}` : "Share a file";
   return (
-    <Modal opened onClose={onClose} title={title} closeButtonProps={{ "aria-label": "Close" }} styles={{ title: { overflowWrap: "anywhere" } }}>
+    <Modal
+      opened
+      onClose={onClose}
+      title={title}
+      closeButtonProps={{ "aria-label": "Close" }}
+      styles={{ title: { overflowWrap: "anywhere" } }}
+    >
       {create.isSuccess ? (
         <LinkCreated url={create.data.url} onClose={onClose} />
       ) : (
@@ -91,7 +97,16 @@ export function CreateShareModal({ fileId, onClose }: { fileId: string; onClose:
               value={expires}
               onChange={(e) => setExpires(e.currentTarget.value)}
             />
-            <NumberInput label="Maximum downloads" description="Optional. Empty for no limit." min={1} max={1_000_000} allowDecimal={false} allowNegative={false} value={maxDownloads} onChange={setMaxDownloads} />
+            <NumberInput
+              label="Maximum downloads"
+              description="Optional. Empty for no limit."
+              min={1}
+              max={1_000_000}
+              allowDecimal={false}
+              allowNegative={false}
+              value={maxDownloads}
+              onChange={setMaxDownloads}
+            />
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Cancel

@@ -13,7 +13,10 @@ export function RevokeModal({ share, onClose }: { share: Share | null; onClose: 
     onSuccess: async (_, id) => {
       notifications.show({ message: "Link revoked", color: "green", closeButtonProps: { "aria-label": "Dismiss" } });
       onClose();
-      await Promise.all([queryClient.invalidateQueries({ queryKey: shareKeys.list() }), queryClient.invalidateQueries({ queryKey: shareKeys.accessLog(id) })]);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: shareKeys.list() }),
+        queryClient.invalidateQueries({ queryKey: shareKeys.accessLog(id) }),
+      ]);
     },
   });
   const close = () => {
@@ -21,11 +24,17 @@ export function RevokeModal({ share, onClose }: { share: Share | null; onClose: 
     onClose();
   };
   return (
-    <Modal opened={share !== null} onClose={close} title="Revoke this link?" closeButtonProps={{ "aria-label": "Close" }}>
+    <Modal
+      opened={share !== null}
+      onClose={close}
+      title="Revoke this link?"
+      closeButtonProps={{ "aria-label": "Close" }}
+    >
       {share && (
         <Stack>
           <Text style={{ overflowWrap: "anywhere" }}>
-            Nobody will be able to download <strong>{fileName(share)}</strong> through this link any more. A revoked link cannot be turned back on.
+            Nobody will be able to download <strong>{fileName(share)}</strong> through this link any more. A revoked
+            link cannot be turned back on.
           </Text>
           {revoke.isError && (
             <Alert color="red" role="alert">

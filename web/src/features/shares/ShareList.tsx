@@ -19,18 +19,37 @@ function StateBadge({ share }: { share: Share }) {
   );
 }
 
-function Actions({ share, onShowLog, onRevoke, withText }: Omit<Props, "shares"> & { share: Share; withText?: boolean }) {
+function Actions({
+  share,
+  onShowLog,
+  onRevoke,
+  withText,
+}: Omit<Props, "shares"> & { share: Share; withText?: boolean }) {
   const name = fileName(share);
   const actions = [
     { label: "Copy link", icon: IconCopy, onClick: () => void copyLink(share.url), disabled: false },
     { label: "Access log", icon: IconHistory, onClick: () => onShowLog(share), disabled: false },
-    { label: "Revoke", icon: IconBan, onClick: () => onRevoke(share), disabled: share.state === "revoked", color: "red" },
+    {
+      label: "Revoke",
+      icon: IconBan,
+      onClick: () => onRevoke(share),
+      disabled: share.state === "revoked",
+      color: "red",
+    },
   ];
   if (withText) {
     return (
       <Group gap="xs">
         {actions.map(({ label, icon: Icon, onClick, disabled, color }) => (
-          <Button key={label} size="xs" variant="default" leftSection={<Icon size={16} color={color && `var(--mantine-color-${color}-filled)`} />} onClick={onClick} disabled={disabled} aria-label={`${label}: ${name}`}>
+          <Button
+            key={label}
+            size="xs"
+            variant="default"
+            leftSection={<Icon size={16} color={color && `var(--mantine-color-${color}-filled)`} />}
+            onClick={onClick}
+            disabled={disabled}
+            aria-label={`${label}: ${name}`}
+          >
             {label}
           </Button>
         ))}
@@ -41,7 +60,13 @@ function Actions({ share, onShowLog, onRevoke, withText }: Omit<Props, "shares">
     <Group gap={4} wrap="nowrap">
       {actions.map(({ label, icon: Icon, onClick, disabled, color }) => (
         <Tooltip key={label} label={label}>
-          <ActionIcon variant="subtle" color={color} onClick={onClick} disabled={disabled} aria-label={`${label}: ${name}`}>
+          <ActionIcon
+            variant="subtle"
+            color={color}
+            onClick={onClick}
+            disabled={disabled}
+            aria-label={`${label}: ${name}`}
+          >
             <Icon size={18} />
           </ActionIcon>
         </Tooltip>
@@ -66,7 +91,8 @@ export function ShareList({ shares, onShowLog, onRevoke }: Props) {
                 <StateBadge share={share} />
               </Group>
               <Text size="sm" c="dimmed">
-                Created {formatDate(share.createdAt)} · Expires {share.expiresAt ? formatDate(share.expiresAt) : "never"}
+                Created {formatDate(share.createdAt)} · Expires{" "}
+                {share.expiresAt ? formatDate(share.expiresAt) : "never"}
               </Text>
               <Text size="sm" c="dimmed">
                 Downloads {downloadsText(share)}

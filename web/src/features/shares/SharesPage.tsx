@@ -19,7 +19,10 @@ export default function SharesPage() {
 
   const shares = useInfiniteQuery({
     queryKey: shareKeys.list(),
-    queryFn: async ({ pageParam }) => unwrap(await api.GET("/shares", { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/shares", { params: { query: { limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } } }),
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -52,7 +55,9 @@ export default function SharesPage() {
           </Group>
         </Alert>
       )}
-      {shares.isSuccess && list.length === 0 && <Text c="dimmed">You have not shared any file yet. Share one from its menu in My files.</Text>}
+      {shares.isSuccess && list.length === 0 && (
+        <Text c="dimmed">You have not shared any file yet. Share one from its menu in My files.</Text>
+      )}
       {list.length > 0 && <ShareList shares={list} onShowLog={setLogOf} onRevoke={setRevoking} />}
       {shares.hasNextPage && (
         <Group justify="center">

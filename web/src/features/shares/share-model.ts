@@ -24,6 +24,10 @@ export async function copyLink(url: string): Promise<void> {
     await navigator.clipboard.writeText(url);
     notifications.show({ message: "Link copied", color: "green", closeButtonProps: { "aria-label": "Dismiss" } });
   } catch {
-    notifications.show({ message: "The link could not be copied: select it and copy it by hand.", color: "red", closeButtonProps: { "aria-label": "Dismiss" } });
+    notifications.show({
+      message: "The link could not be copied: select it and copy it by hand.",
+      color: "red",
+      closeButtonProps: { "aria-label": "Dismiss" },
+    });
   }
 }

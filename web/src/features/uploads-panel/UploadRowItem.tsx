@@ -97,7 +97,12 @@ function PickAgain({ row, onRefused }: { row: UploadRow; onRefused: (message: st
           event.currentTarget.value = "";
         }}
       />
-      <Button size="compact-xs" variant="light" aria-label={`Pick ${row.name} again`} onClick={() => input.current?.click()}>
+      <Button
+        size="compact-xs"
+        variant="light"
+        aria-label={`Pick ${row.name} again`}
+        onClick={() => input.current?.click()}
+      >
         Pick file
       </Button>
     </>
@@ -144,7 +149,13 @@ export const UploadRowItem = memo(function UploadRowItem({ row }: { row: UploadR
           )}
         </Group>
       </Group>
-      <Progress value={percentOf(row)} size="sm" color={progressColor[state] ?? "blue"} animated={state === "processing"} aria-label={`${name} upload progress`} />
+      <Progress
+        value={percentOf(row)}
+        size="sm"
+        color={progressColor[state] ?? "blue"}
+        animated={state === "processing"}
+        aria-label={`${name} upload progress`}
+      />
       <Text size="xs" c={isProblem(row) ? errorColor : "dimmed"}>
         {statusText(row)}
       </Text>

@@ -11,15 +11,33 @@ import { useOpenUploads, useScanResults, useUploadRequests, useUploadSnapshot } 
 /** Rows drawn at once; the rest are counted ("+ N more"), so a thousand files do not freeze the page. */
 const MAX_ROWS = 100;
 
-const outcome: Record<FinishedState, string> = { ready: "uploaded", quarantined: "threat found", rejected: "rejected", failed: "failed" };
+const outcome: Record<FinishedState, string> = {
+  ready: "uploaded",
+  quarantined: "threat found",
+  rejected: "rejected",
+  failed: "failed",
+};
 
 function summary(totals: UploadTotals): string {
-  const parts = [`${totals.filesDone} of ${totals.filesTotal} ${totals.filesTotal === 1 ? "file" : "files"}`, `${formatBytes(totals.bytesSent)} of ${formatBytes(totals.bytesTotal)}`];
+  const parts = [
+    `${totals.filesDone} of ${totals.filesTotal} ${totals.filesTotal === 1 ? "file" : "files"}`,
+    `${formatBytes(totals.bytesSent)} of ${formatBytes(totals.bytesTotal)}`,
+  ];
   if (totals.secondsLeft !== null) parts.push(`${formatDuration(totals.secondsLeft)} left`);
   return parts.join(" · ");
 }
 
-function HeaderAction({ label, onClick, children, expanded }: { label: string; onClick: () => void; children: ReactNode; expanded?: boolean }) {
+function HeaderAction({
+  label,
+  onClick,
+  children,
+  expanded,
+}: {
+  label: string;
+  onClick: () => void;
+  children: ReactNode;
+  expanded?: boolean;
+}) {
   return (
     <Tooltip label={label}>
       <ActionIcon variant="subtle" color="gray" aria-label={label} aria-expanded={expanded} onClick={onClick}>
@@ -37,7 +55,10 @@ export function UploadsPanel() {
   const [announcement, setAnnouncement] = useState("");
   useUploadRequests();
   useOpenUploads();
-  const onFinished = useCallback((row: UploadRow, status: FinishedState) => setAnnouncement(`${row.name}: ${outcome[status]}.`), []);
+  const onFinished = useCallback(
+    (row: UploadRow, status: FinishedState) => setAnnouncement(`${row.name}: ${outcome[status]}.`),
+    [],
+  );
   useScanResults(rows, onFinished);
   const { shown, hidden } = useMemo(() => visibleRows(rows, MAX_ROWS), [rows]);
 
@@ -49,7 +70,10 @@ export function UploadsPanel() {
   if (rows.length === 0) return <>{live}</>;
   const inProgress = totals.filesActive > 0;
   const allPaused = !inProgress && totals.filesPaused > 0;
-  const cancellable = inProgress || totals.filesPaused > 0 || rows.some((row) => row.state === "waiting_for_file" || row.state === "error");
+  const cancellable =
+    inProgress ||
+    totals.filesPaused > 0 ||
+    rows.some((row) => row.state === "waiting_for_file" || row.state === "error");
   return (
     <>
       {live}
@@ -98,7 +122,11 @@ export function UploadsPanel() {
                 <IconX size={18} />
               </HeaderAction>
             )}
-            <HeaderAction label={collapsed ? "Expand uploads" : "Collapse uploads"} expanded={!collapsed} onClick={() => setCollapsed((c) => !c)}>
+            <HeaderAction
+              label={collapsed ? "Expand uploads" : "Collapse uploads"}
+              expanded={!collapsed}
+              onClick={() => setCollapsed((c) => !c)}
+            >
               {collapsed ? <IconChevronUp size={18} /> : <IconChevronDown size={18} />}
             </HeaderAction>
           </Group>

@@ -7,7 +7,9 @@ async function findFolder(parentId: string | null, name: string): Promise<string
   do {
     const query = { cursor, limit: 200 };
     const page = unwrap(
-      parentId === null ? await api.GET("/folders/root", { params: { query } }) : await api.GET("/folders/{id}", { params: { path: { id: parentId }, query } }),
+      parentId === null
+        ? await api.GET("/folders/root", { params: { query } })
+        : await api.GET("/folders/{id}", { params: { path: { id: parentId }, query } }),
     );
     const found = page.folders.find((folder) => folder.name.normalize("NFC") === name.normalize("NFC"));
     if (found) return found.id;

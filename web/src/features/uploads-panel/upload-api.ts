@@ -6,7 +6,8 @@ async function call<T>(request: () => Promise<{ data?: T; error?: unknown; respo
   try {
     return unwrap(await request());
   } catch (error) {
-    if (error instanceof ClientError) throw new ApiError(error.status, error.code, error.message, error.retryAfterSeconds);
+    if (error instanceof ClientError)
+      throw new ApiError(error.status, error.code, error.message, error.retryAfterSeconds);
     throw error;
   }
 }
@@ -15,13 +16,16 @@ const file = (id: string) => ({ params: { path: { id } } });
 
 /** The engine's six calls over the app's client (which refreshes the session on a 401). */
 export const uploadApi: UploadApi = {
-  startUpload: ({ name, sizeBytes, mimeType, folderId }) => call(() => api.POST("/files/uploads", { body: { name, sizeBytes, mimeType, folderId } })),
-  signParts: async (id, partNumbers) => (await call(() => api.POST("/files/{id}/parts", { ...file(id), body: { partNumbers } }))).parts,
+  startUpload: ({ name, sizeBytes, mimeType, folderId }) =>
+    call(() => api.POST("/files/uploads", { body: { name, sizeBytes, mimeType, folderId } })),
+  signParts: async (id, partNumbers) =>
+    (await call(() => api.POST("/files/{id}/parts", { ...file(id), body: { partNumbers } }))).parts,
   listParts: async (id) => (await call(() => api.GET("/files/{id}/parts", file(id)))).parts,
   heartbeat: async (id) => {
     await call(() => api.POST("/files/{id}/heartbeat", file(id)));
   },
-  complete: async (id, parts) => (await call(() => api.POST("/files/{id}/complete", { ...file(id), body: { parts } }))).file,
+  complete: async (id, parts) =>
+    (await call(() => api.POST("/files/{id}/complete", { ...file(id), body: { parts } }))).file,
   abort: async (id) => {
     await call(() => api.DELETE("/files/{id}/upload", file(id)));
   },

@@ -1,5 +1,11 @@
 import { sessionStore } from "../../lib/api/session";
-import { createUploadEngine, createXhrTransport, followConnectivity, type OpenUpload, type UploadEngine } from "../../uploads";
+import {
+  createUploadEngine,
+  createXhrTransport,
+  followConnectivity,
+  type OpenUpload,
+  type UploadEngine,
+} from "../../uploads";
 import { uploadApi } from "./upload-api";
 
 let engine: UploadEngine | null = null;

@@ -35,7 +35,8 @@ export function useUploadRequests(): void {
       const { files, folderId } = (event as CustomEvent<UploadFilesDetail>).detail;
       withFolderTree(files, folderId).then(
         (uploads) => uploadEngine().add(uploads),
-        (error: unknown) => notifications.show({ color: "red", title: "The folders could not be made", message: errorMessage(error) }),
+        (error: unknown) =>
+          notifications.show({ color: "red", title: "The folders could not be made", message: errorMessage(error) }),
       );
     };
     window.addEventListener("coffer:upload-files", onFiles);
@@ -45,7 +46,12 @@ export function useUploadRequests(): void {
 
 /** Lists the uploads a reload left open on the server, as rows waiting for their file. */
 export function useOpenUploads(): void {
-  const { data } = useQuery({ queryKey: uploadKeys.open(), queryFn: fetchOpenUploads, staleTime: Infinity, gcTime: Infinity });
+  const { data } = useQuery({
+    queryKey: uploadKeys.open(),
+    queryFn: fetchOpenUploads,
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
   useEffect(() => {
     if (!data) return;
     for (const upload of data) openUploads.set(upload.file.id, upload);
@@ -59,7 +65,10 @@ const FINISHED: readonly string[] = ["ready", "quarantined", "rejected", "failed
  * Polls each file being scanned every 2 s; records the outcome in the engine, tells the file browser
  * and refreshes the quota. `onFinished` hears each outcome once (for the live region).
  */
-export function useScanResults(rows: readonly UploadRow[], onFinished: (row: UploadRow, status: FinishedState) => void): void {
+export function useScanResults(
+  rows: readonly UploadRow[],
+  onFinished: (row: UploadRow, status: FinishedState) => void,
+): void {
   const queryClient = useQueryClient();
   const handled = useRef(new Set<string>());
   const scanning = useMemo(() => rows.filter((row) => row.state === "processing" && row.fileId), [rows]);
@@ -78,7 +87,11 @@ export function useScanResults(rows: readonly UploadRow[], onFinished: (row: Upl
       handled.current.add(row.id);
       const status = file.status as FinishedState;
       uploadEngine().markFinished(row.id, status, file.statusReason);
-      window.dispatchEvent(new CustomEvent<UploadFinishedDetail>("coffer:upload-finished", { detail: { fileId: file.id, folderId: row.folderId } }));
+      window.dispatchEvent(
+        new CustomEvent<UploadFinishedDetail>("coffer:upload-finished", {
+          detail: { fileId: file.id, folderId: row.folderId },
+        }),
+      );
       void queryClient.invalidateQueries({ queryKey: meKeys.me() });
       onFinished(row, status);
     });
