@@ -7,7 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -64,18 +65,26 @@ async function main() {
   await page.goto(`${origin}/`);
   await page.getByRole("navigation", { name: "Main" }).waitFor();
 
+  // The file is on disk and picked through a file input, as a person picks it: Chromium then reads it
+  // from the file, not from a Blob held in the page.
+  const filePath = path.join(tmpdir(), `coffer-bench-${randomUUID()}.bin`);
+  writeFileSync(filePath, bytes);
   const web = async () => {
-    const name = `bench-${randomUUID()}.bin`;
-    // The bytes are made in the page (not copied over the DevTools protocol), then dropped on the engine.
     await page.evaluate(`(() => {
-      const data = new Uint8Array(${SIZE});
-      for (let i = 0; i < data.length; i += 4096) data[i] = i & 0xff;
-      window.benchFile = new File([data], ${JSON.stringify(name)});
+      const input = document.createElement("input");
+      input.type = "file";
+      input.id = "bench-file";
+      input.hidden = true;
+      document.body.append(input);
     })()`);
+    await page.locator("#bench-file").setInputFiles(filePath);
+    const name = path.basename(filePath);
     const seconds = await timed(async () => {
-      await page.evaluate(
-        `window.dispatchEvent(new CustomEvent("coffer:upload-files", { detail: { files: [window.benchFile], folderId: null } }))`,
-      );
+      await page.evaluate(`(() => {
+        const input = document.getElementById("bench-file");
+        window.dispatchEvent(new CustomEvent("coffer:upload-files", { detail: { files: [...input.files], folderId: null } }));
+        input.remove();
+      })()`);
       for (;;) {
         const row = await File.query(deps.db).findOne({ ownerId: user.id, name });
         if (row && row.status !== "uploading") break;
@@ -126,6 +135,7 @@ async function main() {
   );
 
   await browser.close();
+  rmSync(filePath, { force: true });
   await User.query(deps.db).deleteById(user.id);
   server.close();
   await closeDeps(deps);
