@@ -178,3 +178,70 @@ test("the trash deletes a file for good after asking once", async ({ page }) => 
   await confirm.getByRole("button", { name: "Delete for good" }).click();
   await expect(page.getByText("The trash is empty.")).toBeVisible();
 });
+
+test("many rows at once: checkboxes and shift-click select a range, trashed together and undone; the keyboard moves, opens, renames and trashes", async ({
+  page,
+}) => {
+  const account = await newAccount();
+  const token = await tokenOf(account);
+  for (const name of ["a.txt", "b.txt", "c.txt", "d.txt"]) await uploadThroughApi(token, name, bytesOf(10));
+  await apiCall("POST", "/folders", { name: "Archive" }, token);
+  await signIn(page, account, "/");
+  await expect(row(page, "d.txt")).toBeVisible();
+
+  // Click a.txt, shift-click c.txt: a, b and c are selected; the toolbar acts on all three.
+  await page.getByRole("checkbox", { name: "Select a.txt" }).click();
+  await page.getByRole("checkbox", { name: "Select c.txt" }).click({ modifiers: ["Shift"] });
+  const toolbar = page.getByRole("toolbar", { name: "Selected items" });
+  await expect(toolbar).toContainText("3 selected");
+  await expect(row(page, "b.txt")).toHaveAttribute("aria-selected", "true");
+  await expect(row(page, "d.txt")).toHaveAttribute("aria-selected", "false");
+  await expectAccessible(page);
+  await toolbar.getByRole("button", { name: "Move to trash" }).click();
+  for (const name of ["a.txt", "b.txt", "c.txt"]) await expect(row(page, name)).toHaveCount(0);
+  await expect(row(page, "d.txt")).toBeVisible();
+  await page.getByRole("button", { name: "Undo" }).click();
+  for (const name of ["a.txt", "b.txt", "c.txt"]) await expect(row(page, name)).toBeVisible();
+
+  // Select all, then move two by the dialog.
+  await page.getByRole("checkbox", { name: "Select all" }).click();
+  await expect(toolbar).toContainText("6 selected"); // with the Welcome folder every account starts with
+  await page.getByRole("checkbox", { name: "Select all" }).click();
+  await expect(toolbar).toHaveCount(0);
+  await page.getByRole("checkbox", { name: "Select c.txt" }).click();
+  await page.getByRole("checkbox", { name: "Select d.txt" }).click();
+  await toolbar.getByRole("button", { name: "Move", exact: true }).click();
+  const move = page.getByRole("dialog", { name: "Move 2 items" });
+  await move.getByRole("button", { name: "Archive" }).click();
+  await move.getByRole("button", { name: "Move here" }).click();
+  await expect(row(page, "c.txt")).toHaveCount(0);
+  await expect(row(page, "d.txt")).toHaveCount(0);
+
+  // Keyboard: the first row takes focus; arrows move; F2 renames; Delete trashes; Enter opens a folder.
+  await listing(page).getByRole("row").nth(1).focus();
+  await expect(row(page, "Archive")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(row(page, "Welcome")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(row(page, "a.txt")).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(row(page, "b.txt")).toBeFocused();
+  await page.keyboard.press(" ");
+  await expect(row(page, "b.txt")).toHaveAttribute("aria-selected", "true");
+  await page.screenshot({ path: screenshotPath(`file-browser-selection${phone(page) ? "-phone" : ""}`) });
+  await page.keyboard.press("Escape");
+  await expect(toolbar).toHaveCount(0);
+  await page.keyboard.press("F2");
+  const rename = page.getByRole("dialog", { name: "Rename “b.txt”" });
+  await rename.getByLabel("New name").fill("bee.txt");
+  await rename.getByLabel("New name").press("Enter");
+  await expect(row(page, "bee.txt")).toBeVisible();
+  await row(page, "a.txt").focus();
+  await page.keyboard.press("Delete");
+  await expect(row(page, "a.txt")).toHaveCount(0);
+  await row(page, "Archive").focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Archive" })).toBeVisible();
+  await expect(row(page, "c.txt")).toBeVisible();
+  await expect(row(page, "d.txt")).toBeVisible();
+});

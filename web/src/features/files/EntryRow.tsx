@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Group, Menu, Table, Text } from "@mantine/core";
+import { ActionIcon, Anchor, Checkbox, Group, Menu, Table, Text } from "@mantine/core";
 import {
   IconArrowsMove,
   IconDotsVertical,
@@ -22,13 +22,23 @@ export type EntryAction = "open" | "download" | "share" | "rename" | "move" | "t
 
 interface EntryRowProps {
   entry: Entry;
+  /** The row's key in the listing's selection ("file:<id>" or "folder:<id>"). */
+  rowKey: string;
   percent?: number;
+  selected: boolean;
+  /** The keyboard's row: the one Tab reaches and the arrows move from. */
+  current: boolean;
+  onSelect: (rowKey: string, range: boolean) => void;
   onAction: (action: EntryAction, entry: Entry) => void;
   onDropEntry: (dragged: DraggedEntry, folderId: string | null) => void;
 }
 
-/** One folder or file of the listing: draggable, a folder also takes drops; the menu holds its actions. */
-export function EntryRow({ entry, percent, onAction, onDropEntry }: EntryRowProps) {
+/**
+ * One folder or file of the listing: a checkbox to select it (shift-click selects a range), draggable,
+ * a folder also takes drops; the menu holds its actions. The listing handles its keys.
+ */
+export function EntryRow(props: EntryRowProps) {
+  const { entry, rowKey, percent, selected, current, onSelect, onAction, onDropEntry } = props;
   const [over, setOver] = useState(false);
   const { item } = entry;
   const size = entry.kind === "file" ? formatBytes(entry.item.sizeBytes) : "—";
@@ -38,8 +48,21 @@ export function EntryRow({ entry, percent, onAction, onDropEntry }: EntryRowProp
       draggable
       onDragStart={(e) => startEntryDrag(e, entry)}
       {...drop}
-      bg={over ? "var(--mantine-primary-color-light)" : undefined}
+      data-row-key={rowKey}
+      tabIndex={current ? 0 : -1}
+      aria-selected={selected}
+      bg={over || selected ? "var(--mantine-primary-color-light)" : undefined}
+      style={{ outlineOffset: -2 }}
     >
+      <Table.Td w={40}>
+        <Checkbox
+          aria-label={`Select ${item.name}`}
+          checked={selected}
+          tabIndex={-1}
+          onChange={() => undefined}
+          onClick={(e) => onSelect(rowKey, e.shiftKey)}
+        />
+      </Table.Td>
       <Table.Td>
         <Group gap="sm" wrap="nowrap" align="flex-start">
           {entry.kind === "folder" ? <IconFolder size={20} aria-hidden /> : <IconFile size={20} aria-hidden />}
@@ -94,9 +117,14 @@ function EntryMenu({ entry, onAction }: Pick<EntryRowProps, "entry" | "onAction"
       </Menu.Target>
       <Menu.Dropdown maw={300}>
         {entry.kind === "folder" ? (
-          <Menu.Item leftSection={<IconFolderOpen size={16} />} onClick={act("open")}>
-            Open
-          </Menu.Item>
+          <>
+            <Menu.Item leftSection={<IconFolderOpen size={16} />} onClick={act("open")}>
+              Open
+            </Menu.Item>
+            <Menu.Item leftSection={<IconShare size={16} />} onClick={act("share")}>
+              Share
+            </Menu.Item>
+          </>
         ) : (
           <>
             {why && (

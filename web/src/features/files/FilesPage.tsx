@@ -4,6 +4,7 @@ import {
   Box,
   Breadcrumbs,
   Button,
+  Checkbox,
   Group,
   Loader,
   Menu,
@@ -14,9 +15,9 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconChevronDown, IconFolderPlus, IconUpload } from "@tabler/icons-react";
+import { IconArrowsMove, IconChevronDown, IconFolderPlus, IconTrash, IconUpload, IconX } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { errorMessage } from "../../lib/api/client";
 import { meKeys } from "../../lib/api/query-keys";
@@ -43,8 +44,11 @@ import {
   useTrashEntry,
   useUpdateEntry,
 } from "./queries";
+import { type Selection, emptySelection, moveCursor, selectRange, toggle, within } from "../../lib/selection/selection";
 
-type Dialog = { kind: "new-folder" } | { kind: "rename"; entry: Entry } | { kind: "move"; entry: Entry } | null;
+type Dialog = { kind: "new-folder" } | { kind: "rename"; entry: Entry } | { kind: "move"; entries: Entry[] } | null;
+
+const keyOf = (entry: Entry) => `${entry.kind}:${entry.item.id}`;
 
 /** The file browser: `/` (the root) and `/f/:folderId`. */
 export default function FilesPage() {
@@ -52,6 +56,9 @@ export default function FilesPage() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [dialog, setDialog] = useState<Dialog>(null);
+  const [selection, setSelection] = useState<Selection>(emptySelection);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const table = useRef<HTMLTableElement>(null);
   const listing = useQuery({
     queryKey: fileKeys.folder(folderId),
     queryFn: () => fetchListing(folderId),
@@ -73,52 +80,59 @@ export default function FilesPage() {
     return () => window.removeEventListener(UPLOAD_FINISHED_EVENT, refresh);
   }, [client]);
 
-  const moveTo = (entry: Entry, targetId: string | null) =>
-    update.mutateAsync({ entry, targetId }).then(() => {
-      notifications.show({ message: `Moved “${entry.item.name}”.` });
+  const moveTo = async (moving: Entry[], targetId: string | null) => {
+    for (const entry of moving) await update.mutateAsync({ entry, targetId });
+    notifications.show({
+      message: moving.length === 1 ? `Moved “${moving[0].item.name}”.` : `Moved ${moving.length} items.`,
     });
+  };
 
   const onDropEntry = ({ kind, id }: DraggedEntry, targetId: string | null) => {
     const entry = findEntry(listing.data, kind, id);
     if (!entry || targetId === folderId) return;
-    moveTo(entry, targetId).catch((e: unknown) =>
+    moveTo([entry], targetId).catch((e: unknown) =>
       notifications.show({ color: "red", title: "Could not move", message: errorMessage(e) }),
     );
   };
 
-  const moveToTrash = (entry: Entry) => {
-    trash.mutate(entry, {
-      onSuccess: () => {
-        const id = `trashed-${entry.item.id}`;
-        notifications.show({
-          id,
-          autoClose: 8000,
-          message: (
-            <Group justify="space-between" wrap="nowrap">
-              <Text size="sm">Moved “{entry.item.name}” to the trash.</Text>
-              <Button
-                size="compact-sm"
-                variant="subtle"
-                onClick={() => {
-                  notifications.hide(id);
-                  restoreEntry(entry.kind, entry.item.id)
-                    .catch((e: unknown) =>
-                      notifications.show({ color: "red", title: "Could not restore", message: errorMessage(e) }),
-                    )
-                    .finally(() => {
-                      void client.invalidateQueries({ queryKey: fileKeys.listings() });
-                      void client.invalidateQueries({ queryKey: fileKeys.trash() });
-                    });
-                }}
-              >
-                Undo
-              </Button>
-            </Group>
-          ),
-        });
-      },
-      onError: (e) =>
-        notifications.show({ color: "red", title: "Could not move to the trash", message: errorMessage(e) }),
+  const moveToTrash = async (trashed: Entry[]) => {
+    const done: Entry[] = [];
+    try {
+      for (const entry of trashed) {
+        await trash.mutateAsync(entry);
+        done.push(entry);
+      }
+    } catch (e) {
+      notifications.show({ color: "red", title: "Could not move to the trash", message: errorMessage(e) });
+    }
+    if (done.length === 0) return;
+    const id = `trashed-${done[0].item.id}`;
+    const what = done.length === 1 ? `“${done[0].item.name}”` : `${done.length} items`;
+    notifications.show({
+      id,
+      autoClose: 8000,
+      message: (
+        <Group justify="space-between" wrap="nowrap">
+          <Text size="sm">Moved {what} to the trash.</Text>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            onClick={() => {
+              notifications.hide(id);
+              Promise.all(done.map((entry) => restoreEntry(entry.kind, entry.item.id)))
+                .catch((e: unknown) =>
+                  notifications.show({ color: "red", title: "Could not restore", message: errorMessage(e) }),
+                )
+                .finally(() => {
+                  void client.invalidateQueries({ queryKey: fileKeys.listings() });
+                  void client.invalidateQueries({ queryKey: fileKeys.trash() });
+                });
+            }}
+          >
+            Undo
+          </Button>
+        </Group>
+      ),
     });
   };
 
@@ -133,14 +147,18 @@ export default function FilesPage() {
         );
         break;
       case "share":
-        void navigate(`/shares?fileId=${entry.item.id}`);
+        void navigate(
+          entry.kind === "folder" ? `/shares?folderId=${entry.item.id}` : `/shares?fileId=${entry.item.id}`,
+        );
         break;
       case "rename":
+        setDialog({ kind: "rename", entry });
+        break;
       case "move":
-        setDialog({ kind: action, entry });
+        setDialog({ kind: "move", entries: [entry] });
         break;
       case "trash":
-        moveToTrash(entry);
+        void moveToTrash([entry]);
         break;
     }
   };
@@ -150,6 +168,68 @@ export default function FilesPage() {
     ...(listing.data?.files ?? []).map((item) => ({ kind: "file" as const, item })),
   ];
   const title = listing.data?.folder?.name ?? "My files";
+  const order = useMemo(() => entries.map(keyOf), [entries]);
+  const current = within(selection, order);
+  const picked = entries.filter((entry) => current.keys.has(keyOf(entry)));
+
+  // A new folder starts with nothing selected.
+  useEffect(() => {
+    setSelection(emptySelection);
+    setCursor(null);
+  }, [folderId]);
+
+  const select = (rowKey: string, range: boolean) => {
+    setSelection((old) =>
+      range ? selectRange(within(old, order), order, rowKey) : toggle(within(old, order), rowKey),
+    );
+    setCursor(rowKey);
+  };
+
+  const focusRow = (rowKey: string | null) => {
+    setCursor(rowKey);
+    if (rowKey) table.current?.querySelector<HTMLElement>(`[data-row-key="${rowKey}"]`)?.focus();
+  };
+
+  /** Arrows move, Space selects, Enter opens, F2 renames, Delete trashes (the selection, else the row). */
+  const onListingKey = (event: React.KeyboardEvent) => {
+    if (event.target !== event.currentTarget && !(event.target as HTMLElement).dataset.rowKey) return;
+    // The focused row is the keyboard's row, however it got focus (Tab, a click, the arrows).
+    const focused = (event.target as HTMLElement).dataset.rowKey ?? cursor;
+    const at = focused !== null && order.includes(focused) ? focused : null;
+    const entry = entries.find((e) => keyOf(e) === at);
+    const handled = () => event.preventDefault();
+    switch (event.key) {
+      case "ArrowDown":
+      case "ArrowUp":
+        handled();
+        focusRow(moveCursor(order, at, event.key === "ArrowDown" ? 1 : -1));
+        break;
+      case " ":
+        if (!at) return;
+        handled();
+        select(at, event.shiftKey);
+        break;
+      case "Enter":
+        if (!entry) return;
+        handled();
+        onAction(entry.kind === "folder" ? "open" : "download", entry);
+        break;
+      case "F2":
+        if (!entry) return;
+        handled();
+        onAction("rename", entry);
+        break;
+      case "Delete":
+        if (picked.length === 0 && !entry) return;
+        handled();
+        void moveToTrash(picked.length ? picked : [entry!]);
+        setSelection(emptySelection);
+        break;
+      case "Escape":
+        setSelection(emptySelection);
+        break;
+    }
+  };
 
   return (
     <Stack>
@@ -174,6 +254,41 @@ export default function FilesPage() {
       <VisuallyHidden role="status" aria-live="polite">
         {announcement}
       </VisuallyHidden>
+      {picked.length > 0 && (
+        <Group gap="xs" role="toolbar" aria-label="Selected items">
+          <Text size="sm" fw={500} mr="xs">
+            {picked.length} selected
+          </Text>
+          <Button
+            size="compact-sm"
+            variant="default"
+            leftSection={<IconArrowsMove size={16} />}
+            onClick={() => setDialog({ kind: "move", entries: picked })}
+          >
+            Move
+          </Button>
+          <Button
+            size="compact-sm"
+            variant="default"
+            color="red"
+            leftSection={<IconTrash size={16} />}
+            onClick={() => {
+              void moveToTrash(picked);
+              setSelection(emptySelection);
+            }}
+          >
+            Move to trash
+          </Button>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            leftSection={<IconX size={16} />}
+            onClick={() => setSelection(emptySelection)}
+          >
+            Clear selection
+          </Button>
+        </Group>
+      )}
       <DropArea folderId={folderId}>
         {listing.isPending ? (
           <Loader aria-label="Loading files" />
@@ -189,9 +304,27 @@ export default function FilesPage() {
             This folder is empty. Drop files here or use Upload.
           </Text>
         ) : (
-          <Table verticalSpacing="xs" highlightOnHover aria-label={`Contents of ${title}`}>
+          <Table
+            ref={table}
+            verticalSpacing="xs"
+            highlightOnHover
+            aria-label={`Contents of ${title}`}
+            onKeyDown={onListingKey}
+          >
             <Table.Thead>
               <Table.Tr>
+                <Table.Th w={40}>
+                  <Checkbox
+                    aria-label="Select all"
+                    checked={picked.length === entries.length}
+                    indeterminate={picked.length > 0 && picked.length < entries.length}
+                    onChange={() =>
+                      setSelection(
+                        picked.length === entries.length ? emptySelection : { keys: new Set(order), anchor: null },
+                      )
+                    }
+                  />
+                </Table.Th>
                 <Table.Th>Name</Table.Th>
                 <Table.Th visibleFrom="sm">Size</Table.Th>
                 <Table.Th visibleFrom="sm">Modified</Table.Th>
@@ -201,10 +334,14 @@ export default function FilesPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {entries.map((entry) => (
+              {entries.map((entry, index) => (
                 <EntryRow
                   key={entry.item.id}
                   entry={entry}
+                  rowKey={keyOf(entry)}
+                  selected={current.keys.has(keyOf(entry))}
+                  current={cursor === null ? index === 0 : cursor === keyOf(entry)}
+                  onSelect={select}
                   percent={progress[entry.item.id]}
                   onAction={onAction}
                   onDropEntry={onDropEntry}
@@ -237,9 +374,9 @@ export default function FilesPage() {
       )}
       {dialog?.kind === "move" && (
         <MoveModal
-          entry={dialog.entry}
+          entries={dialog.entries}
           fromFolderId={folderId}
-          onMove={(targetId) => moveTo(dialog.entry, targetId)}
+          onMove={(targetId) => moveTo(dialog.entries, targetId).then(() => setSelection(emptySelection))}
           onClose={() => setDialog(null)}
         />
       )}

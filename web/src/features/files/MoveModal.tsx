@@ -19,21 +19,23 @@ import { fileKeys } from "./file-keys";
 import { type Entry, fetchListing } from "./queries";
 
 interface MoveModalProps {
-  entry: Entry;
-  /** Where the item is now. */
+  entries: Entry[];
+  /** Where the items are now. */
   fromFolderId: string | null;
   onMove: (targetId: string | null) => Promise<unknown>;
   onClose: () => void;
 }
 
 /** A folder picker: browse from the root down, then "Move here". */
-export function MoveModal({ entry, fromFolderId, onMove, onClose }: MoveModalProps) {
+export function MoveModal({ entries, fromFolderId, onMove, onClose }: MoveModalProps) {
   const [at, setAt] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const { data, isPending } = useQuery({ queryKey: fileKeys.folder(at), queryFn: () => fetchListing(at) });
   // A folder cannot go into itself (the server refuses its subfolders too).
-  const folders = (data?.folders ?? []).filter((f) => !(entry.kind === "folder" && f.id === entry.item.id));
+  const moving = new Set(entries.filter((e) => e.kind === "folder").map((e) => e.item.id));
+  const folders = (data?.folders ?? []).filter((f) => !moving.has(f.id));
+  const title = entries.length === 1 ? `Move “${entries[0].item.name}”` : `Move ${entries.length} items`;
 
   const move = async () => {
     setBusy(true);
@@ -49,7 +51,7 @@ export function MoveModal({ entry, fromFolderId, onMove, onClose }: MoveModalPro
   };
 
   return (
-    <Modal opened onClose={onClose} closeButtonProps={{ "aria-label": "Close" }} title={`Move “${entry.item.name}”`}>
+    <Modal opened onClose={onClose} closeButtonProps={{ "aria-label": "Close" }} title={title}>
       <Stack>
         {error && (
           <Alert color="red" role="alert">
