@@ -17,7 +17,7 @@ temporal_start() {
   local pid
   temporal_init
   if pid=$(running_pid temporal); then
-    wait_until temporal "$TEMPORAL_LOG" 90 temporal_healthy
+    wait_until temporal "$TEMPORAL_LOG" 180 temporal_healthy
     say temporal "running    127.0.0.1:$TEMPORAL_PORT  ui :$TEMPORAL_UI_PORT  pid $pid"
     return
   fi
@@ -27,7 +27,7 @@ temporal_start() {
   ensure_port_free temporal 127.0.0.1 "$TEMPORAL_UI_PORT" "$TEMPORAL_LOG"
   launch temporal "$TEMPORAL_LOG" "$TEMPORAL_BIN" server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" \
     --ui-port "$TEMPORAL_UI_PORT" --db-filename "$TEMPORAL_DIR/temporal.db"
-  wait_until temporal "$TEMPORAL_LOG" 90 temporal_healthy
+  wait_until temporal "$TEMPORAL_LOG" 180 temporal_healthy
   say temporal "started    127.0.0.1:$TEMPORAL_PORT  ui :$TEMPORAL_UI_PORT  pid $(running_pid temporal)  log ${TEMPORAL_LOG#"$ROOT_DIR"/}"
 }
 
