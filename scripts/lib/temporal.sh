@@ -6,8 +6,16 @@ temporal_init() {
   TEMPORAL_DIR=$(svc_dir temporal) TEMPORAL_LOG=$(svc_dir temporal)/temporal.log
 }
 
+# temporal_cli ARGS...: the temporal CLI without our TEMPORAL_* settings, which it would read as its own
+# (an empty TEMPORAL_TLS_SERVER_NAME, say, turns TLS on against the plaintext dev server).
+temporal_cli() {
+  local v unset=()
+  for v in $(compgen -e | grep '^TEMPORAL_'); do unset+=(-u "$v"); done
+  env "${unset[@]}" "$TEMPORAL_BIN" "$@"
+}
+
 temporal_healthy() {
-  [[ $("$TEMPORAL_BIN" operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null) == *SERVING* ]] &&
+  [[ $(temporal_cli operator cluster health --address "127.0.0.1:$TEMPORAL_PORT" 2>/dev/null) == *SERVING* ]] &&
     curl -fsS -o /dev/null "http://127.0.0.1:$TEMPORAL_UI_PORT/"
 }
 
