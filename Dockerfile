@@ -33,6 +33,10 @@ WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# Previews (docs/files.md): the worker runs ffmpeg for video poster frames and pdftoppm for a PDF's first page.
+RUN apt-get update \
+  && apt-get install --yes --no-install-recommends ffmpeg poppler-utils \
+  && rm -rf /var/lib/apt/lists/*
 USER node
 # API (PORT) and worker metrics (WORKER_METRICS_PORT; the worker binds it to 127.0.0.1).
 EXPOSE 3000 9464

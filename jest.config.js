@@ -2,9 +2,12 @@
 const transform = { "^.+\\.(ts|js)$": ["@swc/jest", { jsc: { target: "es2022" } }] };
 const common = {
   transform,
-  // jose and the OpenAPI validator ship only ES modules: compile them to CommonJS like our own code.
+  // jose, the OpenAPI validator and file-type (with its tokenizer packages) ship only ES modules:
+  // compile them to CommonJS like our own code.
   transformIgnorePatterns: [
-    "/node_modules/(?!(\\.pnpm/jose@|jose/|\\.pnpm/@seriousme\\+openapi-schema-validator@|@seriousme/openapi-schema-validator/))",
+    "/node_modules/(?!(\\.pnpm/jose@|jose/|\\.pnpm/@seriousme\\+openapi-schema-validator@|@seriousme/openapi-schema-validator/|" +
+      "\\.pnpm/(file-type|strtok3|token-types|uint8array-extras|@tokenizer\\+inflate|@borewit\\+text-codec)@|" +
+      "(file-type|strtok3|token-types|uint8array-extras|@tokenizer/inflate|@borewit/text-codec)/))",
   ],
   testEnvironment: "node",
   roots: ["<rootDir>"],

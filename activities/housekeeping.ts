@@ -1,5 +1,7 @@
 import type { ActivityDeps } from "./deps";
+import { finishObjectDeletionsActivity } from "./object-deletions";
 import { abortOrphanMultipartUploadsActivity } from "./orphan-multipart-uploads";
+import { accountMaintenanceActivities } from "./prune-accounts";
 import { purgeExpiredFilesActivity, purgeExpiredFoldersActivity } from "./purge-expired";
 import { reconcileStorageActivity } from "./reconcile-storage";
 import { abortStaleUploadsActivity } from "./stale-uploads";
@@ -11,8 +13,10 @@ export function housekeepingActivities(deps: ActivityDeps) {
     abortStaleUploads: abortStaleUploadsActivity(deps),
     abortOrphanMultipartUploads: abortOrphanMultipartUploadsActivity(deps),
     restartStuckFiles: restartStuckFilesActivity(deps),
+    finishObjectDeletions: finishObjectDeletionsActivity(deps),
     purgeExpiredFiles: purgeExpiredFilesActivity(deps),
     purgeExpiredFolders: purgeExpiredFoldersActivity(deps),
     reconcileStorage: reconcileStorageActivity(deps),
+    ...accountMaintenanceActivities(deps),
   };
 }

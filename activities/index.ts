@@ -1,21 +1,32 @@
 import { log } from "@temporalio/activity";
-import { markFileReady, quarantineFile, rejectFile } from "../db/commands/files/lifecycle";
+import { failFile, markFileReady, quarantineFile, rejectFile } from "../db/commands/files/lifecycle";
+import { accountDeletionActivities } from "./account-deletion";
 import type { ActivityDeps } from "./deps";
 import { housekeepingActivities } from "./housekeeping";
+import { notifyFileOutcomeActivity } from "./notify";
+import { createPreviewActivity } from "./preview";
+import { scanAndMarkReadyActivity } from "./scan-and-ready";
 import { scanFileActivity } from "./scan-file";
+import { webhookActivities } from "./webhooks";
 import { purgeSharesActivity } from "./share-cleanup";
 import { createThumbnailActivity } from "./thumbnail";
 
 export type { ActivityDeps } from "./deps";
 export type { ScanVerdict } from "./scan-file";
+export type { ScanAndReadyVerdict } from "./scan-and-ready";
 
 /** Every activity, each safe to run twice: state changes are conditional on the current status. */
 export function createActivities(deps: ActivityDeps) {
   return {
     scanFile: scanFileActivity(deps),
+    scanAndMarkReady: scanAndMarkReadyActivity(deps),
     createThumbnail: createThumbnailActivity(deps),
+    notifyFileOutcome: notifyFileOutcomeActivity(deps),
+    createPreview: createPreviewActivity(deps),
+    ...webhookActivities(deps),
     purgeShares: purgeSharesActivity(deps),
     ...housekeepingActivities(deps),
+    ...accountDeletionActivities(deps),
 
     async markFileReady(fileId: string, sha256: string): Promise<boolean> {
       return markFileReady(deps.db, fileId, sha256);
@@ -40,6 +51,10 @@ export function createActivities(deps: ActivityDeps) {
           maxQuarantinedBytes,
         });
       return quarantined;
+    },
+
+    async failFile(fileId: string, reason: string): Promise<boolean> {
+      return failFile(deps.db, fileId, reason);
     },
 
     async rejectFile(fileId: string, reason: string): Promise<boolean> {

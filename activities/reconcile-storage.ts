@@ -6,17 +6,16 @@ import {
   reconcileUsedBytes,
 } from "../db/commands/housekeeping/reconcile";
 import {
-  OBJECT_AREAS,
-  type ObjectArea,
   type ReconcileCursor,
   type ReconcileReport,
   SAMPLE_SIZE,
   type StorageFindings,
   type Tally,
   addTally,
-  areaPrefix,
   emptyReconcileReport,
 } from "../lib/housekeeping";
+import { statusRule } from "../lib/file-status";
+import { OBJECT_AREAS, type ObjectArea, areaPrefix } from "../lib/object-keys";
 import type { ListedObject } from "../lib/s3";
 import type { ActivityDeps } from "./deps";
 import { forEachLimited, tallyOf } from "./housekeeping-batch";
@@ -49,13 +48,13 @@ const DELETE_CONCURRENCY = 8;
 
 /** Which rows keep an object under each area alive, and which rows must have one there. */
 const keeps: Record<ObjectArea, (row: KeyedRow) => boolean> = {
-  files: (row) => ["uploading", "processing", "ready"].includes(row.status),
-  quarantine: (row) => row.status === "quarantined",
+  files: (row) => statusRule(row.status).keepsBytes && statusRule(row.status).area === "files",
+  quarantine: (row) => statusRule(row.status).keepsBytes && statusRule(row.status).area === "quarantine",
   thumbnails: () => true,
 };
 const needsObject: Record<ObjectArea, (row: KeyedRow) => boolean> = {
-  files: (row) => row.status === "processing" || row.status === "ready",
-  quarantine: (row) => row.status === "quarantined",
+  files: (row) => statusRule(row.status).hasObject && statusRule(row.status).area === "files",
+  quarantine: (row) => statusRule(row.status).hasObject && statusRule(row.status).area === "quarantine",
   thumbnails: () => false,
 };
 

@@ -1,14 +1,22 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Context, log } from "@temporalio/activity";
-import { File } from "../db/models";
+import { ApplicationFailure } from "@temporalio/common";
+import { findFile } from "../db/commands/files/find";
 import { recordUploadEvent } from "../db/commands/record";
+import { recordScanFindings } from "../db/commands/files/lifecycle";
 import { ClamdSizeLimitError } from "../lib/clamd";
+import { isMissing } from "../lib/s3";
+import { OBJECT_MISSING } from "../lib/scan-failure";
+import { DETECTION_SAMPLE_BYTES, detectMimeType } from "../lib/type-detection";
+import { typeAllowed } from "../lib/type-policy";
 import type { ActivityDeps } from "./deps";
 
 /** What one streaming pass over a file found. */
 export type ScanVerdict =
-  | { outcome: "clean"; sha256: string }
+  | { outcome: "clean"; sha256: string; detectedMimeType?: string }
+  /** Clean, but the bytes are of a type the policy refuses (UPLOAD_ALLOWED_TYPES / UPLOAD_BLOCKED_TYPES). */
+  | { outcome: "type_not_allowed"; reason: string; detectedMimeType: string }
   | { outcome: "infected"; signature: string; sha256: string | null }
   | { outcome: "too_large"; reason: string }
   /** The file was deleted, or is no longer processing (an earlier run settled it). */
@@ -36,14 +44,14 @@ async function* readWithin(body: AsyncIterable<Buffer>, ms: number): AsyncGenera
 /**
  * Streams the object from S3 through SHA-256 and clamd's INSTREAM in one pass: no temp file, memory
  * flat whatever the size. It heartbeats (at most once a second) only while bytes reach clamd, or
- * while clamd, holding the whole stream, owes its verdict (bounded by CLAMAV_TIMEOUT_MS): a stalled
+ * while clamd, holding the whole stream, owes its verdict (bounded by CLAMAV_TIMEOUT_MS + CLAMAV_VERDICT_MS_PER_MIB per MiB): a stalled
  * scan falls silent and Temporal retries it after SCAN_HEARTBEAT_TIMEOUT_MS, and a stalled S3 read
  * fails the attempt itself after S3_READ_TIMEOUT_MS. An unreachable scanner throws, so Temporal
  * retries with backoff until it is back.
  */
 export function scanFileActivity(deps: ActivityDeps) {
   return async function scanFile(fileId: string): Promise<ScanVerdict> {
-    const file = await File.query(deps.db).findById(fileId);
+    const file = await findFile(deps.db, fileId);
     if (!file || file.status !== "processing") return { outcome: "settled" };
     const limit = deps.config.CLAMAV_MAX_BYTES;
     if (file.sizeBytes > limit)
@@ -53,6 +61,9 @@ export function scanFileActivity(deps: ActivityDeps) {
     const readTimeoutMs = deps.config.S3_READ_TIMEOUT_MS;
     const started = process.hrtime.bigint();
     const hash = createHash("sha256");
+    // The first bytes, for type detection (magic numbers), kept as they stream past: no second read.
+    const sample: Buffer[] = [];
+    let sampled = 0;
     // Bytes clamd was sent, counted once written: a chunk read but never sent is not scanned.
     let scannedBytes = 0;
     let awaitingVerdict = false;
@@ -79,6 +90,10 @@ export function scanFileActivity(deps: ActivityDeps) {
       async function* hashed() {
         for await (const chunk of readWithin(source, readTimeoutMs)) {
           hash.update(chunk);
+          if (sampled < DETECTION_SAMPLE_BYTES) {
+            sample.push(chunk.subarray(0, DETECTION_SAMPLE_BYTES - sampled));
+            sampled += sample[sample.length - 1].length;
+          }
           yield chunk;
         }
         awaitingVerdict = true;
@@ -92,11 +107,28 @@ export function scanFileActivity(deps: ActivityDeps) {
         return { outcome: "infected", signature: result.signature, sha256: complete ? hash.digest("hex") : null };
       }
       if (!complete) throw new Error(`scanned ${scannedBytes} of ${file.sizeBytes} bytes`);
-      return { outcome: "clean", sha256: hash.digest("hex") };
+      const sha256 = hash.digest("hex");
+      const detectedMimeType = await detectMimeType(Buffer.concat(sample), file.mimeType);
+      await recordScanFindings(deps.db, fileId, { detectedMimeType, scanCoverage: "full" });
+      const policy = { allowed: deps.config.UPLOAD_ALLOWED_TYPES, blocked: deps.config.UPLOAD_BLOCKED_TYPES };
+      if (!typeAllowed(policy, detectedMimeType)) {
+        log.warn("file type not allowed", { fileId, declared: file.mimeType, detectedMimeType });
+        return { outcome: "type_not_allowed", reason: "type_not_allowed", detectedMimeType };
+      }
+      return { outcome: "clean", sha256, detectedMimeType };
     } catch (error) {
       if (error instanceof ClamdSizeLimitError) {
         log.warn("file too large for the scanner", { fileId, reason: error.message, scannedBytes });
         return { outcome: "too_large", reason: error.message };
+      }
+      if (isMissing(error)) {
+        // Not an outage: no retry brings the object back. The workflow ends the file failed.
+        log.warn("object gone: the file cannot be scanned", { fileId, key: file.s3Key });
+        throw ApplicationFailure.create({
+          type: OBJECT_MISSING,
+          message: "object_missing: the stored object is gone",
+          nonRetryable: true,
+        });
       }
       if (context.info.attempt === 1) {
         await recordUploadEvent(deps.db, {

@@ -38,6 +38,7 @@ async function startStallingBed(env: Record<string, string>) {
       db: bed.deps.db,
       storage,
       clamd: new ClamdClient({ host: config.CLAMAV_HOST, port: config.CLAMAV_PORT, timeoutMs: 5000 }),
+      mailer: bed.deps.mailer,
       metrics: bed.workerMetrics,
       temporal: bed.deps.temporal,
     }),

@@ -1,7 +1,7 @@
 import { Context, log } from "@temporalio/activity";
 import { WorkflowNotFoundError } from "@temporalio/client";
 import { findProcessingFileIds, isProcessing } from "../db/commands/housekeeping/uploads";
-import { fileLifecycleId, lifecycleInput, startFileLifecycle } from "../lib/file-lifecycle";
+import { fileLifecycleId, startFileLifecycle } from "../lib/file-lifecycle";
 import type { ActivityDeps } from "./deps";
 import { type BatchResult, forEachLimited, tallyOf } from "./housekeeping-batch";
 
@@ -38,8 +38,7 @@ export function restartStuckFilesActivity(deps: ActivityDeps) {
     await forEachLimited(fileIds, CONCURRENCY, async (fileId) => {
       context.heartbeat(fileId);
       if (!(await needsLifecycle(fileId))) return;
-      const input = lifecycleInput(deps.config, fileId);
-      if (props.dryRun || (await startFileLifecycle(deps.temporal, deps.config.TEMPORAL_TASK_QUEUE, input)))
+      if (props.dryRun || (await startFileLifecycle(deps.temporal, deps.config, fileId, { afterCompleted: true })))
         started.push(fileId);
     });
     if (!props.dryRun && started.length) {

@@ -18,11 +18,17 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
   limitPasswordHashing(config.PASSWORD_HASH_CONCURRENCY);
   const registry = createRegistry();
   const db = createDb(config.DATABASE_URL);
-  registerActiveSharesGauge(registry, () => countActiveShares(db));
-  registerWaitingFilesGauge(registry, async () => {
-    const queue = await uploadQueue(db);
-    return { uploading: queue.pending, processing: queue.processing };
-  });
+  const collectFailed = (gauge: string, error: unknown) =>
+    logger.error({ err: error, gauge }, "metric collection failed: the gauge keeps its previous value");
+  registerActiveSharesGauge(registry, () => countActiveShares(db), collectFailed);
+  registerWaitingFilesGauge(
+    registry,
+    async () => {
+      const queue = await uploadQueue(db);
+      return { uploading: queue.pending, processing: queue.processing };
+    },
+    collectFailed,
+  );
   return {
     config,
     logger,
@@ -44,7 +50,7 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
       maxStreamBytes: config.CLAMAV_MAX_BYTES,
     }),
     mailer: new Mailer(config.SMTP_URL, config.EMAIL_FROM),
-    temporal: createTemporalClient({ address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE }),
+    temporal: createTemporalClient(config),
     registry,
     metrics: createApiMetrics(registry),
   };

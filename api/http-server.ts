@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import type Koa from "koa";
 import type { Config } from "../lib/config";
 
@@ -16,7 +18,7 @@ type TimeoutSettings = Pick<
  */
 export function createHttpServer<State, Context>(app: Koa<State, Context>, config: TimeoutSettings): http.Server {
   const requestTimeout = config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000;
-  return http.createServer(
+  const server = http.createServer(
     {
       requestTimeout,
       // Node refuses a headers timeout above the request timeout.
@@ -26,5 +28,46 @@ export function createHttpServer<State, Context>(app: Koa<State, Context>, confi
       connectionsCheckingInterval: 1000,
     },
     app.callback(),
+  );
+  server.on("clientError", answerClientError);
+  return server;
+}
+
+/** What Node's parser refuses before the app sees the request, as status and SPEC §6 error code. */
+function refusalOf(error: NodeJS.ErrnoException): [number, string, string] {
+  switch (error.code) {
+    case "HPE_HEADER_OVERFLOW":
+      return [431, "headers_too_large", "The request line or headers are too large."];
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return [408, "request_timeout", "The request did not arrive in time."];
+    default:
+      return [400, "bad_request", "The request is not valid HTTP."];
+  }
+}
+
+/**
+ * A request Node's HTTP parser refuses (a URL or headers past its 16 KiB limit, malformed HTTP, a
+ * timeout) never reaches Koa: without this it would get a bare status line. It gets the SPEC §6
+ * error body like every other refusal, then the connection closes.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] = refusalOf(error);
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { code, message }, requestId });
+  socket.end(
+    [
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`,
+      "Content-Type: application/json; charset=utf-8",
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      "X-Content-Type-Options: nosniff",
+      `X-Request-Id: ${requestId}`,
+      "Connection: close",
+      "",
+      body,
+    ].join("\r\n"),
   );
 }

@@ -96,7 +96,15 @@ describe("the API server's connection timeouts (dist/api/server.js)", () => {
   it("lets a download run for longer than the request timeout", async () => {
     const owner = await createUser(bed.deps);
     const bytes = randomBytesOf(24 * 1024 * 1024);
-    const { token } = await shareFile(bed.server.url, owner, await readyFile(bed.server.url, owner, "slow.bin", bytes));
+    // A limited link: its bytes stream through the API (an unlimited one is redirected to storage).
+    const { token } = await shareFile(
+      bed.server.url,
+      owner,
+      await readyFile(bed.server.url, owner, "slow.bin", bytes),
+      {
+        maxDownloads: 5,
+      },
+    );
     const received = await new Promise<Buffer>((resolve, reject) => {
       const req = http.request(
         `http://127.0.0.1:${port}/api/s/${token}/download`,

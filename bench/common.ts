@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import type { Knex } from "knex";
 import { User } from "../db/models";
 import { buildDeps } from "../api/build-deps";
@@ -118,4 +119,27 @@ export async function createBenchUser(db: Knex, quotaBytes = 64 * GiB): Promise<
     emailVerifiedAt: new Date(),
     quotaBytes,
   });
+}
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Resolves once `url` answers at all (a busy machine may take a while to start a process). */
+export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const up = await fetch(url, { method: "HEAD" }).then(
+      () => true,
+      () => false,
+    );
+    if (up) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not come up within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -24,6 +24,8 @@ import {
   nightlyMaintenanceInput,
 } from "../lib/housekeeping";
 import { benchDeps, createBenchUser, MiB, peakRssDuring, rssOf, timed, withConcurrency } from "./common";
+import { fileKey } from "../lib/object-keys";
+import { executeWorkflow } from "../lib/workflow-start";
 
 const SIZES = (process.env.BENCH_OBJECTS ?? "10000,100000").split(",").map(Number);
 const BENCH_DATABASE = "coffer_bench_reconcile";
@@ -62,7 +64,7 @@ async function seedUser(deps: AppDeps, count: number): Promise<User> {
         name: `${id}.txt`,
         sizeBytes: body.length,
         mimeType: "text/plain",
-        s3Key: `${user.id}/${id}`,
+        s3Key: fileKey({ ownerId: user.id, id }),
         status: "ready" as const,
       };
     });
@@ -105,7 +107,7 @@ async function main() {
     stdio: "inherit",
   });
   const run = (overrides: object = {}) =>
-    temporal.workflow.execute(NIGHTLY_MAINTENANCE_WORKFLOW, {
+    executeWorkflow(temporal, NIGHTLY_MAINTENANCE_WORKFLOW, {
       taskQueue,
       workflowId: `bench-reconcile-${randomUUID()}`,
       args: [{ ...nightlyMaintenanceInput(config), ...overrides }],

@@ -1,5 +1,15 @@
 /** `pnpm bench <name>`: runs bench/<name>.ts (built into dist/bench) against the local stack. */
-const benches = ["upload", "scan", "download", "share-cleanup", "analytics", "reconcile", "web-upload"] as const;
+const benches = [
+  "upload",
+  "scan",
+  "download",
+  "share-cleanup",
+  "analytics",
+  "reconcile",
+  "web-upload",
+  "small-files",
+  "zip",
+] as const;
 const name = process.argv[2];
 
 if (!benches.includes(name as (typeof benches)[number])) {

@@ -24,6 +24,7 @@ import {
   rssOf,
   withConcurrency,
 } from "./common";
+import { fileKey } from "../lib/object-keys";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
 const PART = 64 * MiB;
@@ -65,13 +66,13 @@ async function main() {
   /** A file row in processing whose object is a server-side copy of the master. */
   const newFile = async (sizeBytes: number, source: string) => {
     const id = randomUUID();
-    await storage.copyObject(source, `${user.id}/${id}`);
+    await storage.copyObject(source, fileKey({ ownerId: user.id, id }));
     await File.query(db).insert({
       id,
       ownerId: user.id,
       name: `${id}.bin`,
       sizeBytes,
-      s3Key: `${user.id}/${id}`,
+      s3Key: fileKey({ ownerId: user.id, id }),
       status: "processing",
     });
     await User.query(db)
@@ -80,15 +81,7 @@ async function main() {
     return id;
   };
   const lifecycle = async (fileId: string) => {
-    const input = {
-      fileId,
-      scan: {
-        initialRetryIntervalMs: config.SCAN_RETRY_INITIAL_MS,
-        maxRetryIntervalMs: config.SCAN_RETRY_MAX_MS,
-        heartbeatTimeoutMs: config.SCAN_HEARTBEAT_TIMEOUT_MS,
-      },
-    };
-    await startFileLifecycle(temporal, taskQueue, input);
+    await startFileLifecycle(temporal, { ...config, TEMPORAL_TASK_QUEUE: taskQueue }, fileId);
     const outcome = await temporal.workflow.getHandle(fileLifecycleId(fileId)).result();
     if (outcome !== "ready") throw new Error(`scan ended ${outcome}`);
   };

@@ -11,6 +11,8 @@ import { closeDeps } from "../api/build-deps";
 import { File, User } from "../db/models";
 import { SHARE_CLEANUP_WORKFLOW, shareCleanupInput, type ShareCleanupResult } from "../lib/share-cleanup";
 import { benchDeps, createBenchUser, GiB, MiB, peakRssDuring, rssOf, timed } from "./common";
+import { fileKey } from "../lib/object-keys";
+import { executeWorkflow } from "../lib/workflow-start";
 
 const SIZES = (process.env.BENCH_SHARES ?? "100000,1000000").split(",").map(Number);
 const INSERT_CHUNK = 100_000;
@@ -26,7 +28,7 @@ async function main() {
     ownerId: user.id,
     name: "shared.bin",
     sizeBytes: 1,
-    s3Key: `${user.id}/${fileId}`,
+    s3Key: fileKey({ ownerId: user.id, id: fileId }),
     status: "ready",
   });
 
@@ -42,7 +44,7 @@ async function main() {
     stdio: "inherit",
   });
   const cleanup = () =>
-    temporal.workflow.execute(SHARE_CLEANUP_WORKFLOW, {
+    executeWorkflow(temporal, SHARE_CLEANUP_WORKFLOW, {
       taskQueue,
       workflowId: `bench-share-cleanup-${randomUUID()}`,
       args: [shareCleanupInput(config)],

@@ -2,6 +2,7 @@
 import "../lib/env-file";
 import { loadConfigOrExit } from "../lib/config";
 import { resetAdminPassword, seedAdmin } from "./commands/upsert-admin";
+import { configuredPlans, seedPlans } from "./commands/plans/plans";
 import { createDb } from "./index";
 
 async function main(command: string | undefined): Promise<void> {
@@ -20,6 +21,8 @@ async function main(command: string | undefined): Promise<void> {
         break;
       }
       case "seed": {
+        const plans = await seedPlans(db, configuredPlans(config));
+        console.log(plans.length ? `plans created: ${plans.join(", ")}` : "plans: unchanged");
         if (!config.ADMIN_EMAIL || !config.ADMIN_PASSWORD) {
           console.log("ADMIN_EMAIL or ADMIN_PASSWORD not set: no admin seeded");
           break;

@@ -15,15 +15,6 @@ export function createDb(databaseUrl: string): Knex {
   return db;
 }
 
-/** Runs `work` in `trx` when given, else in a new transaction. */
-export async function inTransaction<T>(
-  db: Knex,
-  trx: Knex.Transaction | undefined,
-  work: (trx: Knex.Transaction) => Promise<T>,
-): Promise<T> {
-  return trx ? work(trx) : db.transaction(work);
-}
-
 export async function checkDb(db: Knex): Promise<void> {
   await db.raw("select 1");
 }

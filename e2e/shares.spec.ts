@@ -98,6 +98,60 @@ test("an owner shares a file with a password and one download; a visitor downloa
   await visitor.context().close();
 });
 
+for (const { maxDownloads, what } of [
+  { maxDownloads: undefined, what: "no limit: the browser follows the redirect to storage" },
+  { maxDownloads: 3, what: "a limit: the API streams it" },
+]) {
+  test(`a visitor downloads from a link with ${what}`, async ({ page }) => {
+    const owner = await newAccount();
+    const token = await tokenOf(owner);
+    const name = `Photos ${randomUUID().slice(0, 8)} été.txt`;
+    const bytes = Buffer.from(`${randomBytes(200_000).toString("base64")}\n`);
+    const fileId = await uploadThroughApi(token, name, bytes);
+    const { url } = await apiCall<{ url: string }>(
+      "POST",
+      "/shares",
+      { fileId, password: "open sesame", maxDownloads },
+      token,
+    );
+
+    // This test's page is signed in as nobody: it is the visitor.
+    const visitor = page;
+    await visitor.goto(new URL(url).pathname);
+    await expect(visitor.getByText(maxDownloads ? "3 downloads left" : "No download limit")).toBeVisible();
+    await visitor.getByLabel("Password").fill("wrong");
+    await visitor.getByRole("button", { name: "Download" }).click();
+    await expect(visitor.getByRole("alert")).toContainText("The password is wrong.");
+
+    await visitor.getByLabel("Password").fill("open sesame");
+    const redirects: string[] = [];
+    visitor.on("response", (response) => {
+      if (response.status() === 303) redirects.push(response.headers()["location"] ?? "");
+    });
+    const [download] = await Promise.all([
+      visitor.waitForEvent("download"),
+      visitor.getByRole("button", { name: "Download" }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(name);
+    expect((await readFile(await download.path())).equals(bytes)).toBe(true);
+    const appOrigin = new URL(visitor.url()).origin;
+    if (maxDownloads) {
+      // Streamed by the API, on the app's origin, so the count stays exact.
+      expect(redirects).toHaveLength(0);
+      expect(new URL(download.url()).origin).toBe(appOrigin);
+      await expect(visitor.getByText("2 downloads left")).toBeVisible();
+    } else {
+      // The bytes came from storage's own origin, not through the API.
+      expect(redirects).toHaveLength(1);
+      expect(new URL(redirects[0]).origin).not.toBe(appOrigin);
+      expect(new URL(download.url()).origin).toBe(new URL(redirects[0]).origin);
+    }
+    await expect(visitor.getByText("your browser saves it")).toBeVisible();
+    await expect(visitor.getByRole("button", { name: "Download" })).toBeVisible();
+    await expectAccessible(visitor);
+  });
+}
+
 test("an unknown link says it does not exist", async ({ page }) => {
   await page.goto(`/s/${randomBytes(32).toString("base64url")}`);
   await expect(page.getByRole("heading", { level: 1, name: "This link does not exist" })).toBeVisible();

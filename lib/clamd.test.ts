@@ -1,5 +1,5 @@
 import net from "node:net";
-import { ClamdClient, ClamdSizeLimitError, ClamdUnavailableError, parseScanReply } from "./clamd";
+import { ClamdClient, type ClamdOptions, ClamdSizeLimitError, ClamdUnavailableError, parseScanReply } from "./clamd";
 
 describe("parseScanReply", () => {
   it("reads a clean verdict", () => {
@@ -26,9 +26,12 @@ describe("parseScanReply", () => {
  * StreamMaxLength once it holds that many chunks. Only the framing is under test here; the real
  * clamd is in clamd.int.test.ts.
  */
-async function fakeClamd(options: { limitAfter?: number } = {}) {
+async function fakeClamd(
+  options: { limitAfter?: number; verdictAfterMs?: number; client?: Partial<ClamdOptions> } = {},
+) {
   const chunks: Buffer[] = [];
   let endMarkers = 0;
+  const timers: NodeJS.Timeout[] = [];
   let answered!: () => void;
   const answer = new Promise<void>((resolve) => (answered = resolve));
   const server = net.createServer((socket) => {
@@ -48,7 +51,9 @@ async function fakeClamd(options: { limitAfter?: number } = {}) {
         if (length === 0) {
           endMarkers += 1;
           pending = pending.subarray(4);
-          return reply("stream: OK");
+          // A busy clamd scans the whole stream before it says anything.
+          timers.push(setTimeout(() => reply("stream: OK"), options.verdictAfterMs ?? 0));
+          return;
         }
         if (pending.length < 4 + length) return;
         chunks.push(pending.subarray(4, 4 + length));
@@ -61,10 +66,13 @@ async function fakeClamd(options: { limitAfter?: number } = {}) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
-    client: new ClamdClient({ host: "127.0.0.1", port, timeoutMs: 2000 }),
+    client: new ClamdClient({ host: "127.0.0.1", port, timeoutMs: 2000, ...options.client }),
     received: () => ({ chunks: chunks.map((chunk) => chunk.toString()), endMarkers }),
     answer,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      timers.forEach(clearTimeout);
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -97,6 +105,36 @@ describe("ClamdClient INSTREAM framing", () => {
       await expect(clamd.client.scan(source(), (bytes) => (sent += bytes))).rejects.toBeInstanceOf(ClamdSizeLimitError);
       expect(clamd.received().chunks).toEqual(["written"]);
       expect(sent).toBe("written".length);
+    } finally {
+      await clamd.close();
+    }
+  });
+});
+
+describe("ClamdClient verdict wait", () => {
+  const MiB = 1024 * 1024;
+  async function* fourMiB() {
+    for (let i = 0; i < 4; i++) yield Buffer.alloc(MiB, i);
+  }
+
+  it("waits for a slow verdict longer the more bytes it sent, not only the idle timeout", async () => {
+    // Idle timeout 300 ms; clamd answers 900 ms after the last byte; 4 MiB × 250 ms/MiB allows 1300 ms.
+    const clamd = await fakeClamd({ verdictAfterMs: 900, client: { timeoutMs: 300, verdictMsPerMiB: 250 } });
+    try {
+      expect(clamd.client.verdictWaitMs(4 * MiB)).toBe(1300);
+      expect(await clamd.client.scan(fourMiB())).toEqual({ outcome: "clean" });
+      expect(clamd.received().endMarkers).toBe(1);
+    } finally {
+      await clamd.close();
+    }
+  });
+
+  it("gives up when the verdict is later than the wait its bytes earn", async () => {
+    const clamd = await fakeClamd({ verdictAfterMs: 2500, client: { timeoutMs: 300, verdictMsPerMiB: 100 } });
+    try {
+      const scan = clamd.client.scan(fourMiB());
+      await expect(scan).rejects.toBeInstanceOf(ClamdUnavailableError);
+      await expect(scan).rejects.toThrow(/no verdict within 700 ms/);
     } finally {
       await clamd.close();
     }

@@ -16,8 +16,16 @@ export class ClamdSizeLimitError extends Error {
 export interface ClamdOptions {
   host: string;
   port: number;
-  /** Milliseconds without any socket activity before giving up. */
+  /**
+   * Milliseconds without any socket activity before giving up while bytes should flow (connect,
+   * commands, streaming); once the whole stream is sent, the base of the wait for the verdict.
+   */
   timeoutMs: number;
+  /**
+   * Further milliseconds the verdict may take per MiB sent: clamd scans only once it holds the
+   * whole stream, so a large file on a busy machine answers later than a small one (CLAMAV_VERDICT_MS_PER_MIB).
+   */
+  verdictMsPerMiB?: number;
   /**
    * clamd's StreamMaxLength. Past it clamd replies and closes while we are still writing, and the
    * connection reset that follows can swallow its reply; stopping at the same limit ourselves makes
@@ -27,6 +35,19 @@ export interface ClamdOptions {
 }
 
 const END_OF_STREAM = Buffer.alloc(4);
+const MiB = 1024 * 1024;
+
+/** The reply, or ClamdUnavailableError (and the socket closed) when it takes longer than `ms`. */
+function withinDeadline(reply: Promise<string>, ms: number, socket: net.Socket): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      socket.destroy();
+      reject(new ClamdUnavailableError(`clamd gave no verdict within ${ms} ms of the end of the stream`));
+    }, ms);
+  });
+  return Promise.race([reply, late]).finally(() => clearTimeout(timer));
+}
 
 /** Reads clamd's reply to one z-command: everything up to the NUL terminator, or up to close. */
 function readReply(socket: net.Socket): Promise<string> {
@@ -99,6 +120,11 @@ export class ClamdClient {
     }
   }
 
+  /** How long the verdict may take once `bytes` were sent. */
+  verdictWaitMs(bytes: number): number {
+    return this.options.timeoutMs + Math.ceil((bytes / MiB) * (this.options.verdictMsPerMiB ?? 0));
+  }
+
   async ping(): Promise<boolean> {
     return (await this.command("PING")) === "PONG";
   }
@@ -141,7 +167,9 @@ export class ClamdClient {
         onSent(chunk.length);
       }
       if (!replied && !socket.destroyed) await write(socket, END_OF_STREAM);
-      return parseScanReply(await reply);
+      // Nothing flows while clamd scans: the idle timeout gives way to a deadline that grows with the bytes.
+      socket.setTimeout(0);
+      return parseScanReply(await withinDeadline(reply, this.verdictWaitMs(sent), socket));
     } finally {
       socket.destroy();
     }

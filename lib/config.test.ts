@@ -33,6 +33,26 @@ function problems(env: Record<string, string | undefined>): string[] {
 }
 
 describe("parseConfig", () => {
+  it("reads the type policy, alert addresses and webhook settings, and names each bad entry", () => {
+    const config = parseConfig({
+      ...valid,
+      UPLOAD_ALLOWED_TYPES: " image/* , Application/PDF",
+      ADMIN_ALERT_EMAILS: "a@example.com, b@example.com",
+    });
+    expect(config.UPLOAD_ALLOWED_TYPES).toEqual(["image/*", "application/pdf"]);
+    expect(config.UPLOAD_BLOCKED_TYPES).toEqual([]);
+    expect(config.ADMIN_ALERT_EMAILS).toEqual(["a@example.com", "b@example.com"]);
+    expect(config.WEBHOOK_ALLOW_PRIVATE).toBe(false);
+    expect(config.WEBHOOK_TIMEOUT_MS).toBe(5000);
+    expect(config.WEBHOOK_DISABLE_AFTER_SECONDS).toBe(24 * 3600);
+    expect(
+      problems({ ...valid, UPLOAD_BLOCKED_TYPES: "image/png, exe", ADMIN_ALERT_EMAILS: "a@example.com, nobody" }),
+    ).toEqual([
+      'UPLOAD_BLOCKED_TYPES: not media type patterns such as "image/*": exe',
+      "ADMIN_ALERT_EMAILS: not e-mail addresses: nobody",
+    ]);
+  });
+
   it("accepts the required variables and fills the defaults of SPEC §4", () => {
     const config = parseConfig(valid);
     expect(config.MAX_CONCURRENT_UPLOADS).toBe(5);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { productionSecretProblems } from "./production-secrets";
+import { parseTypePatterns, TYPE_PATTERN } from "./type-policy";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -9,6 +10,17 @@ const bool = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min = 0) => z.coerce.number().int().min(min);
 const url = z.string().url();
+/** A comma-separated list of media type patterns such as `image/*, application/pdf` (lib/type-policy). */
+const typePatterns = z
+  .string()
+  .default("")
+  .transform((list, ctx) => {
+    const patterns = parseTypePatterns(list);
+    const bad = patterns.filter((pattern) => !TYPE_PATTERN.test(pattern));
+    if (bad.length)
+      ctx.addIssue({ code: "custom", message: `not media type patterns such as "image/*": ${bad.join(", ")}` });
+    return patterns;
+  });
 /** Empty strings in .env mean "not set". */
 const optional = <T extends z.ZodTypeAny>(schema: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -27,6 +39,16 @@ const schema = z
     /** Seconds an idle keep-alive connection stays open (behind a proxy: more than the proxy's own idle timeout). */
     HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: int(1).default(5),
     WORKER_METRICS_PORT: int(1).max(65535).default(9464),
+    /** Address the worker's metrics port listens on: loopback unless set (0.0.0.0 in a container, for Prometheus). */
+    WORKER_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+    /** Workflow tasks one worker runs at once (slots on its task queue). */
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: int(2).default(40),
+    /** Activities one worker runs at once (scans, thumbnails, housekeeping batches). */
+    WORKER_MAX_CONCURRENT_ACTIVITIES: int(1).default(20),
+    /** Workflow runs a worker keeps in memory between tasks (sticky cache); 0 turns the cache off. */
+    WORKER_MAX_CACHED_WORKFLOWS: int(0).default(500),
+    /** On shutdown, how long running activities may go on before they are cancelled and retried elsewhere. */
+    WORKER_SHUTDOWN_GRACE_SECONDS: int(0).default(30),
     /** Loopback port of the Temporal SDK's own Prometheus exporter; the worker merges it into its metrics port. */
     WORKER_SDK_METRICS_PORT: int(1).max(65535).default(9465),
     /** Where people open the web client; links in mails and share links point here. */
@@ -70,6 +92,12 @@ const schema = z
     PUBLIC_MAX_BYTES: int(1),
     DEFAULT_QUOTA_BYTES: int(0).default(10 * GiB),
     MAX_CONCURRENT_UPLOADS: int(1).default(5),
+    /** The seeded plans (`db:seed`; docs/files.md "Plans"): free takes DEFAULT_QUOTA_BYTES; a max file size left unset is PUBLIC_MAX_BYTES. */
+    PLAN_FREE_MAX_FILES: int(0).default(10_000),
+    PLAN_FREE_MAX_FILE_BYTES: optional(int(1)),
+    PLAN_PRO_QUOTA_BYTES: int(0).default(100 * GiB),
+    PLAN_PRO_MAX_FILES: int(0).default(100_000),
+    PLAN_PRO_MAX_FILE_BYTES: optional(int(1)),
     UPLOAD_PART_BYTES: int(5 * MiB).default(8 * MiB),
     UPLOAD_STALE_MINUTES: int(1).default(15),
     TRASH_RETENTION_DAYS: int(0).default(30),
@@ -77,22 +105,63 @@ const schema = z
     /** Quarantined bytes kept per user; quarantining past it deletes that user's oldest quarantined files at once (docs/files.md). */
     QUARANTINE_MAX_BYTES_PER_USER: int(0).default(GiB),
     TRUST_PROXY: bool.default(false),
+    /** Types that may be uploaded, declared at init and detected from the bytes by the scan; empty: every type (docs/files.md). */
+    UPLOAD_ALLOWED_TYPES: typePatterns,
+    /** Types that may never be uploaded; wins over UPLOAD_ALLOWED_TYPES. */
+    UPLOAD_BLOCKED_TYPES: typePatterns,
 
     CLAMAV_HOST: z.string().min(1),
     CLAMAV_PORT: int(1).max(65535),
     /** clamd's StreamMaxLength; libclamav scans nothing above 2147483645 bytes. */
     CLAMAV_MAX_BYTES: int(1).max(2147483645).default(2147483645),
-    /** Timeout of one clamd exchange without progress, in milliseconds. */
+    /** Timeout of one clamd exchange without progress, in milliseconds; also the base wait for a verdict. */
     CLAMAV_TIMEOUT_MS: int(100).default(30_000),
+    /** Milliseconds the verdict may take per MiB sent, on top of CLAMAV_TIMEOUT_MS (250: a 2 GiB file may wait 9 min). */
+    CLAMAV_VERDICT_MS_PER_MIB: int(0).default(250),
     /** A scan whose S3 read yields no byte for this long fails its attempt (retried), in milliseconds. */
     S3_READ_TIMEOUT_MS: int(100).default(30_000),
 
     SMTP_URL: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL"),
     EMAIL_FROM: z.string().min(3),
+    // Webhooks (docs/webhooks.md)
+    /** true: webhook URLs may resolve to loopback, private, link-local and metadata addresses (tests, closed networks). */
+    WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    /** One delivery attempt, connect to last byte of the answer, in milliseconds. */
+    WEBHOOK_TIMEOUT_MS: int(100).default(5000),
+    /** Retries of a failed delivery: first delay, doubling up to the maximum, for at most WEBHOOK_RETRY_FOR_SECONDS. */
+    WEBHOOK_RETRY_INITIAL_MS: int(10).default(10_000),
+    WEBHOOK_RETRY_MAX_MS: int(10).default(3_600_000),
+    WEBHOOK_RETRY_FOR_SECONDS: int(1).default(24 * 3600),
+    /** A webhook whose deliveries have all failed for this long is disabled and its owner told. */
+    WEBHOOK_DISABLE_AFTER_SECONDS: int(1).default(24 * 3600),
+    /** Who gets a mail on every malware detection: comma-separated addresses; none when empty. */
+    ADMIN_ALERT_EMAILS: z
+      .string()
+      .default("")
+      .transform((list, ctx) => {
+        const addresses = list
+          .split(",")
+          .map((address) => address.trim())
+          .filter(Boolean);
+        const bad = addresses.filter((address) => !z.email().safeParse(address).success);
+        if (bad.length) ctx.addIssue({ code: "custom", message: `not e-mail addresses: ${bad.join(", ")}` });
+        return addresses;
+      }),
 
     TEMPORAL_ADDRESS: z.string().min(1),
     TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default("coffer"),
+    /** API key (Temporal Cloud); turns TLS on. */
+    TEMPORAL_API_KEY: optional(z.string().min(1)),
+    /** TLS to the frontend; on by itself when an API key, a client certificate or a CA is set. */
+    TEMPORAL_TLS: optional(bool),
+    /** mTLS: the client certificate and its key (PEM files), both or neither. */
+    TEMPORAL_TLS_CLIENT_CERT_PATH: optional(z.string().min(1)),
+    TEMPORAL_TLS_CLIENT_KEY_PATH: optional(z.string().min(1)),
+    /** The CA that signed the server's certificate (PEM file), when not a public one. */
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: optional(z.string().min(1)),
+    /** The name the server's certificate is checked against, when not the host of TEMPORAL_ADDRESS. */
+    TEMPORAL_TLS_SERVER_NAME: optional(z.string().min(1)),
     /** The Temporal Web UI as admins open it; the admin page links files to their workflows there. */
     TEMPORAL_UI_URL: url.default("http://127.0.0.1:8233"),
 
@@ -107,6 +176,11 @@ const schema = z
     /** A scan without a heartbeat for this long is retried (the worker died). */
     SCAN_HEARTBEAT_TIMEOUT_MS: int(1000).default(30_000),
 
+    /** A preview (sharp, ffmpeg, pdftoppm) that takes longer is given up: the file stays ready without one. */
+    PREVIEW_TIMEOUT_MS: int(1000).default(60_000),
+    /** Address space of an ffmpeg or pdftoppm child process (prlimit --as), in bytes (1 GiB). */
+    PREVIEW_MEMORY_BYTES: int(64 * MiB).default(GiB),
+
     /** Timeout of each dependency check of GET /health, in milliseconds. */
     HEALTH_TIMEOUT_MS: int(50).default(2000),
 
@@ -116,6 +190,8 @@ const schema = z
     // Accounts
     /** Lifetime of an e-mail verification link, in seconds (24 h). */
     EMAIL_VERIFICATION_TTL_SECONDS: int(60).default(24 * 3600),
+    /** Lifetime of a password-reset link, in seconds (1 h). */
+    PASSWORD_RESET_TTL_SECONDS: int(60).default(3600),
     /** Lifetime of a refresh token and of its cookie, in seconds (30 days). */
     REFRESH_TOKEN_TTL_SECONDS: int(60).default(30 * 24 * 3600),
     /** Failed logins for one email + IP within the window that lock the pair. */
@@ -148,6 +224,8 @@ const schema = z
     SHARE_DOWNLOADS_MAX: int(1).default(256),
     /** A share download that sends nothing for this many seconds (its client stopped reading) is cut. */
     SHARE_DOWNLOAD_STALL_SECONDS: int(1).default(30),
+    /** Lifetime of the presigned GET a link with no download limit redirects to, in seconds (only its start must fall within it). */
+    SHARE_DOWNLOAD_URL_SECONDS: int(10).max(3600).default(60),
     /** How often the share-cleanup schedule runs, in minutes (hourly). */
     SHARE_CLEANUP_INTERVAL_MINUTES: int(1).default(60),
     /** Shares deleted per statement by the cleanup. */
@@ -183,6 +261,24 @@ const schema = z
 
     ADMIN_EMAIL: optional(z.string().email()),
     ADMIN_PASSWORD: optional(z.string().min(10, "must be at least 10 characters")),
+  })
+  .superRefine((config, ctx) => {
+    if (!config.TEMPORAL_TLS_CLIENT_CERT_PATH !== !config.TEMPORAL_TLS_CLIENT_KEY_PATH) {
+      const missing = config.TEMPORAL_TLS_CLIENT_CERT_PATH
+        ? "TEMPORAL_TLS_CLIENT_KEY_PATH"
+        : "TEMPORAL_TLS_CLIENT_CERT_PATH";
+      ctx.addIssue({
+        code: "custom",
+        path: [missing],
+        message: "is required with the other half of the client certificate",
+      });
+    }
+    if (config.TEMPORAL_TLS === false && (config.TEMPORAL_API_KEY || config.TEMPORAL_TLS_CLIENT_CERT_PATH))
+      ctx.addIssue({
+        code: "custom",
+        path: ["TEMPORAL_TLS"],
+        message: "cannot be false with an API key or a client certificate",
+      });
   })
   .superRefine((config, ctx) => {
     // Signing with keys hands clients URLs made by those keys: they must be others than the server's own.

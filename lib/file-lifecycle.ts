@@ -1,5 +1,6 @@
-import { type Client, WorkflowExecutionAlreadyStartedError } from "@temporalio/client";
+import type { Client } from "@temporalio/client";
 import type { Config } from "./config";
+import { type WorkflowName, startOnce } from "./workflow-start";
 
 /** Timings the FileLifecycle workflow takes from the starter's config (workflow code reads no env). */
 export interface FileLifecycleInput {
@@ -14,7 +15,16 @@ export interface FileLifecycleInput {
 }
 
 /** The step a FileLifecycle run is at, as its `step` query answers. */
-export type FileLifecycleStep = "scanning" | "marking_ready" | "quarantining" | "rejecting" | "thumbnail" | "done";
+export type FileLifecycleStep =
+  | "scanning"
+  | "marking_ready"
+  | "quarantining"
+  | "rejecting"
+  | "failing"
+  | "thumbnail"
+  | "preview"
+  | "notifying"
+  | "done";
 
 /** The FileLifecycle input for a file, with the scan timings of the config. */
 export function lifecycleInput(
@@ -31,27 +41,32 @@ export function lifecycleInput(
   };
 }
 
-export const FILE_LIFECYCLE_WORKFLOW = "fileLifecycle";
+export const FILE_LIFECYCLE_WORKFLOW = "fileLifecycle" satisfies WorkflowName;
 export const fileLifecycleId = (fileId: string) => `file-lifecycle-${fileId}`;
 
+export type FileLifecycleConfig = Pick<
+  Config,
+  "TEMPORAL_TASK_QUEUE" | "SCAN_RETRY_INITIAL_MS" | "SCAN_RETRY_MAX_MS" | "SCAN_HEARTBEAT_TIMEOUT_MS"
+>;
+
 /**
- * Starts FileLifecycle for a file unless a run with its id already exists. Returns false when one
- * did: a second start is harmless.
+ * Starts FileLifecycle for a file as `file-lifecycle-<fileId>` unless a run with that id is open.
+ * By default a run that completed also blocks a new one (id reuse policy
+ * ALLOW_DUPLICATE_FAILED_ONLY): a repeated or parallel `complete`, on this API process or another,
+ * never scans a file twice. Upload housekeeping passes `{ afterCompleted: true }`: it has just seen
+ * the file still in processing with no open run, so the last run, whatever its end, did not settle
+ * it. Returns false when no run was started.
  */
-export async function startFileLifecycle(
+export function startFileLifecycle(
   client: Client,
-  taskQueue: string,
-  input: FileLifecycleInput,
+  config: FileLifecycleConfig,
+  fileId: string,
+  options: { afterCompleted?: boolean } = {},
 ): Promise<boolean> {
-  try {
-    await client.workflow.start(FILE_LIFECYCLE_WORKFLOW, {
-      taskQueue,
-      workflowId: fileLifecycleId(input.fileId),
-      args: [input],
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-    throw error;
-  }
+  return startOnce(client, FILE_LIFECYCLE_WORKFLOW, {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowId: fileLifecycleId(fileId),
+    workflowIdReusePolicy: options.afterCompleted ? "ALLOW_DUPLICATE" : "ALLOW_DUPLICATE_FAILED_ONLY",
+    args: [lifecycleInput(config, fileId)],
+  });
 }

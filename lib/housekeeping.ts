@@ -1,10 +1,11 @@
 import type { Config } from "./config";
+import type { WorkflowName } from "./workflow-start";
 
 /** The schedules of SPEC §7 this module drives, and the workflows they start. */
 export const UPLOAD_HOUSEKEEPING_SCHEDULE_ID = "upload-housekeeping";
-export const UPLOAD_HOUSEKEEPING_WORKFLOW = "uploadHousekeeping";
+export const UPLOAD_HOUSEKEEPING_WORKFLOW = "uploadHousekeeping" satisfies WorkflowName;
 export const NIGHTLY_MAINTENANCE_SCHEDULE_ID = "nightly-maintenance";
-export const NIGHTLY_MAINTENANCE_WORKFLOW = "nightlyMaintenance";
+export const NIGHTLY_MAINTENANCE_WORKFLOW = "nightlyMaintenance" satisfies WorkflowName;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -138,7 +139,7 @@ export function addReconcileReport(total: ReconcileReport, batch: ReconcileRepor
 /** Where the reconcile stands: the user being swept, which of their areas, from which key, and what was found so far. */
 export interface ReconcileCursor {
   userId: string;
-  /** Index into OBJECT_AREAS; past the end: the listing is done, used_bytes is next. */
+  /** Index into OBJECT_AREAS (lib/object-keys.ts); past the end: the listing is done, used_bytes is next. */
   area: number;
   startAfter: string | null;
   /** The listing's continuation token for the page after `startAfter`, when it is known. */
@@ -160,19 +161,4 @@ export interface NightlyMaintenanceReport {
 export interface RowCursor {
   at: string;
   id: string;
-}
-
-/** Which of a user's S3 prefixes a sweep walks: `<userId>/`, `quarantine/<userId>/` or `thumbnails/<userId>/`. */
-export type ObjectArea = "files" | "quarantine" | "thumbnails";
-export const OBJECT_AREAS: ObjectArea[] = ["files", "quarantine", "thumbnails"];
-
-export function areaPrefix(area: ObjectArea, userId: string): string {
-  switch (area) {
-    case "files":
-      return `${userId}/`;
-    case "quarantine":
-      return `quarantine/${userId}/`;
-    case "thumbnails":
-      return `thumbnails/${userId}/`;
-  }
 }

@@ -4,6 +4,8 @@ export interface Mail {
   to: string;
   subject: string;
   text: string;
+  /** The Message-ID header, without angle brackets; a stable one lets receivers drop a resent copy. */
+  messageId?: string;
 }
 
 export class Mailer {
@@ -17,7 +19,8 @@ export class Mailer {
   }
 
   async send(mail: Mail): Promise<void> {
-    await this.transport.sendMail({ from: this.from, ...mail });
+    const { messageId, ...rest } = mail;
+    await this.transport.sendMail({ from: this.from, ...rest, ...(messageId ? { messageId: `<${messageId}>` } : {}) });
   }
 
   close(): void {

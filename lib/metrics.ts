@@ -40,21 +40,46 @@ export function createApiMetrics(registry: Registry) {
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
+/** Hears of a gauge whose count failed at a scrape (the caller logs it). */
+export type CollectErrorListener = (gauge: string, error: unknown) => void;
+
+/**
+ * Runs a gauge's count at a scrape. Should it fail, the gauge keeps its last value rather than
+ * failing the scrape, but never silently: `<gauge>_collect_errors_total` counts the failure and
+ * `onError` hears of it, so a frozen gauge shows on the dashboards and in the logs.
+ */
+function collectOrReport(registry: Registry, gauge: string, onError: CollectErrorListener) {
+  const errors = new Counter({
+    name: `${gauge}_collect_errors_total`,
+    help: `Scrapes at which ${gauge} could not be counted (it kept its previous value)`,
+    registers: [registry],
+  });
+  return async (count: () => Promise<void>) => {
+    try {
+      await count();
+    } catch (error) {
+      errors.inc();
+      onError(gauge, error);
+    }
+  };
+}
+
 /**
  * shares_active_total: links that would serve a download right now, counted by `countActive` at
- * each scrape. Should the count fail, the gauge keeps its last value rather than failing the scrape.
+ * each scrape (a failed count: see collectOrReport).
  */
-export function registerActiveSharesGauge(registry: Registry, countActive: () => Promise<number>): Gauge {
+export function registerActiveSharesGauge(
+  registry: Registry,
+  countActive: () => Promise<number>,
+  onError: CollectErrorListener,
+): Gauge {
+  const collect = collectOrReport(registry, "shares_active_total", onError);
   return new Gauge({
     name: "shares_active_total",
     help: "Share links that are not revoked, expired or used up and whose file is ready",
     registers: [registry],
     async collect() {
-      try {
-        this.set(await countActive());
-      } catch {
-        // keep the previous value
-      }
+      await collect(async () => this.set(await countActive()));
     },
   });
 }
@@ -81,25 +106,26 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
 /**
  * files_waiting{status}: open uploads ("uploading") and files whose scan has not finished
- * ("processing"), counted by `countWaiting` at each scrape — the backlog the alerts watch.
+ * ("processing"), counted by `countWaiting` at each scrape — the backlog the alerts watch (a
+ * failed count: see collectOrReport).
  */
 export function registerWaitingFilesGauge(
   registry: Registry,
   countWaiting: () => Promise<{ uploading: number; processing: number }>,
+  onError: CollectErrorListener,
 ): Gauge {
+  const collect = collectOrReport(registry, "files_waiting", onError);
   return new Gauge({
     name: "files_waiting",
     help: "Files waiting: open uploads and files whose scan has not finished",
     labelNames: ["status"] as const,
     registers: [registry],
     async collect() {
-      try {
+      await collect(async () => {
         const counts = await countWaiting();
         this.set({ status: "uploading" }, counts.uploading);
         this.set({ status: "processing" }, counts.processing);
-      } catch {
-        // keep the previous values
-      }
+      });
     },
   });
 }

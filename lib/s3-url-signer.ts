@@ -80,12 +80,16 @@ export class UrlSigner {
     }
   }
 
-  /** A GET URL signed by a read-only credential; with `fileName`, browsers save it under that name. */
-  async download(key: string, expiresInSeconds: number, fileName?: string): Promise<string> {
+  /**
+   * A GET URL signed by a read-only credential; with `fileName`, browsers save it under that name,
+   * and with `contentType` it is served as that type whatever the object was stored with.
+   */
+  async download(key: string, expiresInSeconds: number, fileName?: string, contentType?: string): Promise<string> {
     const command = new GetObjectCommand({
       Bucket: this.options.bucket,
       Key: key,
       ResponseContentDisposition: fileName ? contentDisposition(fileName) : undefined,
+      ResponseContentType: contentType,
     });
     const signer = this.signer(await this.readCredential(expiresInSeconds));
     try {

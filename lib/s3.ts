@@ -2,7 +2,6 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
-  CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
@@ -64,15 +63,6 @@ export class Storage {
   /** Resolves when the bucket answers; throws otherwise. */
   async checkBucket(abortSignal?: AbortSignal): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal });
-  }
-
-  /** Creates the bucket unless it exists. */
-  async ensureBucket(): Promise<void> {
-    try {
-      await this.checkBucket();
-    } catch {
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
-    }
   }
 
   async createMultipartUpload(key: string, contentType: string): Promise<string> {

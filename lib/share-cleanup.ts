@@ -1,8 +1,9 @@
 import type { Config } from "./config";
+import type { WorkflowName } from "./workflow-start";
 
 /** The share-cleanup schedule of SPEC §7 (hourly) and the workflow it starts. */
 export const SHARE_CLEANUP_SCHEDULE_ID = "share-cleanup";
-export const SHARE_CLEANUP_WORKFLOW = "shareCleanup";
+export const SHARE_CLEANUP_WORKFLOW = "shareCleanup" satisfies WorkflowName;
 
 /**
  * What the cleanup deletes, in this order: shares past their expiry, shares that used up their

@@ -3,7 +3,7 @@ import { randomToken } from "./tokens";
 
 const now = new Date("2026-06-01T12:00:00Z");
 const live = { revokedAt: null, expiresAt: null, maxDownloads: null, downloadCount: 0 };
-const ready = { status: "ready", trashedAt: null };
+const ready = { status: "ready" as const, trashedAt: null };
 
 describe("share rules", () => {
   it("calls a link active while nothing stops it", () => {

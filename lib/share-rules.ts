@@ -3,6 +3,7 @@
  * database applies the same rule in one conditional UPDATE (db/commands/shares/downloads.ts); these
  * say why a link is gone and what the owner sees.
  */
+import { type FileStatus, statusRule } from "./file-status";
 
 /** Why a link works or not; anything but "active" answers 410 share_gone. */
 export type ShareState = "active" | "revoked" | "expired" | "consumed" | "file_unavailable";
@@ -16,7 +17,7 @@ export interface ShareFacts {
 
 /** The shared file as far as the link cares; null once the file was deleted for good. */
 export interface SharedFileFacts {
-  status: string;
+  status: FileStatus;
   trashedAt: Date | null;
 }
 
@@ -29,7 +30,7 @@ export function shareState(share: ShareFacts, file: SharedFileFacts | null, now 
   if (share.revokedAt) return "revoked";
   if (share.expiresAt && share.expiresAt.getTime() <= now.getTime()) return "expired";
   if (share.maxDownloads !== null && share.downloadCount >= share.maxDownloads) return "consumed";
-  if (!file || file.status !== "ready" || file.trashedAt) return "file_unavailable";
+  if (!file || !statusRule(file.status).servable || file.trashedAt) return "file_unavailable";
   return "active";
 }
 

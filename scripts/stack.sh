@@ -24,6 +24,9 @@ cmd_install() {
   local pkgs=()
   command -v curl >/dev/null || pkgs+=(curl)
   command -v setsid >/dev/null || pkgs+=(util-linux)
+  # Previews (docs/files.md): video poster frames with ffmpeg, a PDF's first page with poppler's pdftoppm.
+  command -v ffmpeg >/dev/null || pkgs+=(ffmpeg)
+  command -v pdftoppm >/dev/null || pkgs+=(poppler-utils)
   apt_install "${pkgs[@]}"
   postgres_install
   redis_install

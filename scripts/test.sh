@@ -23,4 +23,5 @@ echo "test: lint"; pnpm --silent lint
 echo "test: format"; pnpm --silent format:check
 echo "test: unit"; pnpm --silent test:unit
 echo "test: integration"; pnpm --silent test:int
+echo "test: chaos"; pnpm --silent chaos
 echo "test: e2e (Chromium)"; pnpm --silent test:e2e

@@ -5,8 +5,9 @@ import { createActivities } from "../activities";
 import type { AppDeps } from "../api/deps";
 import { ClamdClient } from "../lib/clamd";
 import { createWorkerMetrics, type WorkerMetrics } from "../lib/metrics";
+import { temporalConnectionOptions } from "../lib/temporal";
 import { closeDeps, createTestDeps, startTestServer, type TestServer } from "./deps";
-import { installTestRuntime } from "./temporal";
+import { endWorkflowsOn, installTestRuntime } from "./temporal";
 
 /** Short timings so scans retry and recover within a test. */
 export const fastFileSettings = {
@@ -44,7 +45,7 @@ export async function startFilesTestbed(
 
   let stopWorker = async () => undefined as void;
   if (options.worker !== false) {
-    const connection = await NativeConnection.connect({ address: deps.config.TEMPORAL_ADDRESS });
+    const connection = await NativeConnection.connect(temporalConnectionOptions(deps.config));
     const worker = await Worker.create({
       connection,
       taskQueue,
@@ -59,6 +60,7 @@ export async function startFilesTestbed(
           timeoutMs: 5000,
           maxStreamBytes: deps.config.CLAMAV_MAX_BYTES,
         }),
+        mailer: deps.mailer,
         metrics: workerMetrics,
         temporal: deps.temporal,
       }),
@@ -78,6 +80,8 @@ export async function startFilesTestbed(
     workerRegistry,
     taskQueue,
     async close() {
+      // What this test started ends with it (workflows left on a dead queue would run forever).
+      await endWorkflowsOn(deps.temporal, taskQueue).catch(() => undefined);
       await stopWorker();
       await server.close();
       await closeDeps(deps);

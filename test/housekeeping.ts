@@ -12,12 +12,13 @@ import {
   type UploadHousekeepingInput,
   type UploadHousekeepingReport,
   UPLOAD_HOUSEKEEPING_WORKFLOW,
-  areaPrefix,
   nightlyMaintenanceInput,
   uploadHousekeepingInput,
 } from "../lib/housekeeping";
+import { areaPrefix, fileKey, quarantineKey, thumbnailKey } from "../lib/object-keys";
 import type { UploadsMarker } from "../lib/s3";
 import type { FilesTestbed } from "./files-testbed";
+import { executeWorkflow } from "../lib/workflow-start";
 
 export const DAY = 24 * 3600 * 1000;
 
@@ -38,7 +39,7 @@ export async function runUploadHousekeeping(
   bed: FilesTestbed,
   overrides: Partial<UploadHousekeepingInput> = {},
 ): Promise<UploadHousekeepingReport> {
-  return bed.deps.temporal.workflow.execute(UPLOAD_HOUSEKEEPING_WORKFLOW, {
+  return executeWorkflow(bed.deps.temporal, UPLOAD_HOUSEKEEPING_WORKFLOW, {
     taskQueue: bed.taskQueue,
     workflowId: `test-upload-housekeeping-${randomUUID()}`,
     args: [{ ...uploadHousekeepingInput(bed.deps.config), ...overrides }],
@@ -49,7 +50,7 @@ export async function runNightlyMaintenance(
   bed: FilesTestbed,
   overrides: Partial<NightlyMaintenanceInput> = {},
 ): Promise<NightlyMaintenanceReport> {
-  return bed.deps.temporal.workflow.execute(NIGHTLY_MAINTENANCE_WORKFLOW, {
+  return executeWorkflow(bed.deps.temporal, NIGHTLY_MAINTENANCE_WORKFLOW, {
     taskQueue: bed.taskQueue,
     workflowId: `test-nightly-maintenance-${randomUUID()}`,
     args: [{ ...nightlyMaintenanceInput(bed.deps.config), ...overrides }],
@@ -77,10 +78,10 @@ export async function plantFile(bed: FilesTestbed, ownerId: string, plant: Plant
   const { db, storage } = bed.deps;
   const id = randomUUID();
   const bytes = plant.bytes ?? Buffer.from(`planted file ${id}\n`);
-  const s3Key = plant.status === "quarantined" ? `quarantine/${ownerId}/${id}` : `${ownerId}/${id}`;
-  const thumbnailKey = plant.withThumbnail ? `thumbnails/${ownerId}/${id}.webp` : null;
+  const s3Key = plant.status === "quarantined" ? quarantineKey({ ownerId, id }) : fileKey({ ownerId, id });
+  const thumbnail = plant.withThumbnail ? thumbnailKey({ ownerId, id }) : null;
   if (plant.withObject !== false) await storage.putObject(s3Key, bytes, "application/octet-stream");
-  if (thumbnailKey) await storage.putObject(thumbnailKey, Buffer.from("thumbnail"), "image/webp");
+  if (thumbnail) await storage.putObject(thumbnail, Buffer.from("thumbnail"), "image/webp");
   const file = await File.query(db).insertAndFetch({
     id,
     ownerId,
@@ -90,7 +91,7 @@ export async function plantFile(bed: FilesTestbed, ownerId: string, plant: Plant
     mimeType: "application/octet-stream",
     s3Key,
     status: plant.status,
-    thumbnailKey,
+    thumbnailKey: thumbnail,
     trashedAt: plant.trashedAt ?? null,
     trashRootId: plant.trashedAt ? id : null,
   });

@@ -45,3 +45,47 @@ export async function spawnWorker(env: Record<string, string>): Promise<WorkerPr
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return { child, logFile, exited };
 }
+
+export interface ApiProcess {
+  child: ChildProcess;
+  logFile: string;
+  /** The server's root (http://127.0.0.1:<port>); add API_URL's path for the REST API. */
+  origin: string;
+  exited: Promise<void>;
+}
+
+/** Runs the built API (dist/api/server.js) on `port` with the test's environment; resolves once it answers. */
+export async function spawnApi(port: number, env: Record<string, string> = {}): Promise<ApiProcess> {
+  // Another server on the port would answer the readiness probe in this one's place.
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer().once("error", () => reject(new Error(`port ${port} is taken`)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+  const logFile = path.join(tmpdir(), `coffer-api-${process.pid}-${port}-${Date.now()}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, [path.join(root, "dist/api/server.js")], {
+    cwd: root,
+    env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const origin = `http://127.0.0.1:${port}`;
+  // A loaded machine takes a while to load the app; a broken one exits (checked below).
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`API on port ${port} exited ${child.exitCode}; see ${logFile}`);
+    const up = await fetch(`${origin}/metrics`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (up) return { child, logFile, origin, exited };
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await exited;
+      throw new Error(`API on port ${port} did not answer; see ${logFile}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -39,7 +39,9 @@ describe("the worker killed while scanning", () => {
     for (;;) {
       const description = await handle.describe();
       const scanning = description.raw.pendingActivities?.some(
-        (activity) => activity.activityType?.name === "scanFile" && activity.lastStartedTime,
+        // scanAndMarkReady since the ready-in-scan patch; scanFile in runs started before it.
+        (activity) =>
+          ["scanFile", "scanAndMarkReady"].includes(activity.activityType?.name ?? "") && activity.lastStartedTime,
       );
       if (scanning) break;
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -4,14 +4,17 @@ import { NativeConnection, Runtime, Worker } from "@temporalio/worker";
 import { createActivities } from "../activities";
 import { createDb } from "../db";
 import { ClamdClient } from "../lib/clamd";
+import { Mailer } from "../lib/mailer";
 import { loadConfigOrExit } from "../lib/config";
 import { createLogger } from "../lib/logger";
 import { createRegistry, createWorkerMetrics } from "../lib/metrics";
 import { Storage } from "../lib/s3";
+import { temporalConnectionOptions } from "../lib/temporal";
 import { startMetricsServer } from "./metrics-server";
 import { workflowBundlePath } from "./paths";
 import { ensureSchedules, scheduleDefinitions } from "./schedules";
 import { PinoSdkLogger } from "./sdk-logger";
+import { workerTuning } from "./tuning";
 
 async function main() {
   const config = loadConfigOrExit();
@@ -31,6 +34,7 @@ async function main() {
   const metrics = createWorkerMetrics(registry);
   const metricsServer = startMetricsServer({
     registry,
+    host: config.WORKER_METRICS_HOST,
     port: config.WORKER_METRICS_PORT,
     sdkMetricsUrl: `http://127.0.0.1:${config.WORKER_SDK_METRICS_PORT}/metrics`,
     logger,
@@ -47,11 +51,15 @@ async function main() {
     host: config.CLAMAV_HOST,
     port: config.CLAMAV_PORT,
     timeoutMs: config.CLAMAV_TIMEOUT_MS,
+    verdictMsPerMiB: config.CLAMAV_VERDICT_MS_PER_MIB,
     maxStreamBytes: config.CLAMAV_MAX_BYTES,
   });
 
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const mailer = new Mailer(config.SMTP_URL, config.EMAIL_FROM);
+
+  const connectionOptions = temporalConnectionOptions(config);
+  const connection = await NativeConnection.connect(connectionOptions);
+  const clientConnection = await Connection.connect(connectionOptions);
   try {
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
     if (config.SCHEDULES_ENABLED)
@@ -61,11 +69,13 @@ async function main() {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowBundle: { codePath: workflowBundlePath },
-      // Activities still running after this are cancelled and retried elsewhere (a scan restarts).
-      shutdownGraceTime: "30 seconds",
-      activities: createActivities({ config, db, storage, clamd, metrics, temporal: client }),
+      ...workerTuning(config),
+      activities: createActivities({ config, db, storage, clamd, mailer, metrics, temporal: client }),
     });
-    logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, "worker started");
+    logger.info(
+      { taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` },
+      "worker started",
+    );
     await worker.run();
     logger.info("worker stopped");
   } finally {
@@ -73,6 +83,7 @@ async function main() {
     await connection.close();
     metricsServer.close();
     storage.destroy();
+    mailer.close();
     await db.destroy();
   }
 }

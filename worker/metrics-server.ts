@@ -8,11 +8,13 @@ import type { Logger } from "../lib/logger";
  */
 export function startMetricsServer(options: {
   registry: Registry;
+  /** 127.0.0.1 locally; 0.0.0.0 in a container so Prometheus on the network can scrape it. */
+  host: string;
   port: number;
   sdkMetricsUrl: string;
   logger: Logger;
 }): http.Server {
-  const { registry, port, sdkMetricsUrl, logger } = options;
+  const { registry, host, port, sdkMetricsUrl, logger } = options;
   const server = http.createServer((req, res) => {
     if (req.url !== "/metrics") {
       res.writeHead(404).end();
@@ -26,7 +28,7 @@ export function startMetricsServer(options: {
       },
     );
   });
-  server.listen(port, "127.0.0.1");
+  server.listen(port, host);
   return server;
 }
 

@@ -16,6 +16,7 @@ import {
   waitUntil,
 } from "../test/housekeeping";
 import { spawnWorker, type WorkerProcess } from "../test/worker-process";
+import { startWorkflow } from "../lib/workflow-start";
 
 // Needs dist/: run `pnpm build` first.
 describe("the worker killed in the middle of a purge", () => {
@@ -68,7 +69,7 @@ describe("the worker killed in the middle of a purge", () => {
         .resultSize();
 
     const first = await startWorker();
-    const handle = await bed.deps.temporal.workflow.start(NIGHTLY_MAINTENANCE_WORKFLOW, {
+    const handle = await startWorkflow(bed.deps.temporal, NIGHTLY_MAINTENANCE_WORKFLOW, {
       taskQueue: bed.taskQueue,
       workflowId: `test-purge-crash-${randomUUID()}`,
       args: [{ ...nightlyMaintenanceInput(bed.deps.config), batchSize: 10, orphanObjectMinAgeMs: 0 }],

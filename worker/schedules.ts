@@ -3,17 +3,19 @@ import type { Duration } from "@temporalio/common";
 import type { Config } from "../lib/config";
 import type { Logger } from "../lib/logger";
 import { SHARE_CLEANUP_SCHEDULE_ID, SHARE_CLEANUP_WORKFLOW, shareCleanupInput } from "../lib/share-cleanup";
+import type { WorkflowArgs, WorkflowName } from "../lib/workflow-start";
 import { housekeepingSchedules } from "./housekeeping-schedules";
 
-/** One recurring workflow: its schedule id, how often, and the workflow it starts with which args. */
-export interface ScheduleDefinition {
-  id: string;
-  /** e.g. "1h", "10m"; or a cron expression for calendar times. */
-  every?: Duration;
-  cron?: string;
-  workflowType: string;
-  args: unknown[];
-}
+/** When a schedule fires: every interval (e.g. "1h", "10m") or on a cron expression (UTC). */
+export type ScheduleTiming = { every: Duration; cron?: never } | { cron: string; every?: never };
+
+/**
+ * One recurring workflow: its schedule id, when, and the workflow it starts with which args. The
+ * args are checked against the workflow function's parameters.
+ */
+export type ScheduleDefinition = {
+  [N in WorkflowName]: { id: string; workflowType: N; args: WorkflowArgs<N> } & ScheduleTiming;
+}[WorkflowName];
 
 /**
  * Every schedule of SPEC §7. Each issue that adds a housekeeping workflow adds its entry here;
@@ -34,7 +36,10 @@ export function scheduleDefinitions(config: Config): ScheduleDefinition[] {
 function toOptions(definition: ScheduleDefinition, taskQueue: string): ScheduleOptions {
   return {
     scheduleId: definition.id,
-    spec: definition.cron ? { cronExpressions: [definition.cron] } : { intervals: [{ every: definition.every! }] },
+    spec:
+      definition.cron !== undefined
+        ? { cronExpressions: [definition.cron] }
+        : { intervals: [{ every: definition.every }] },
     action: {
       type: "startWorkflow",
       workflowType: definition.workflowType,

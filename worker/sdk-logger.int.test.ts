@@ -30,7 +30,8 @@ describe("the worker's log lines", () => {
       .split("\n")
       .filter((line) => line.startsWith("{"))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const scanLines = lines.filter((line) => line.activityType === "scanFile");
+    // The scan runs as scanAndMarkReady (the ready-in-scan patch): its lines name that activity.
+    const scanLines = lines.filter((line) => line.activityType === "scanAndMarkReady");
     expect(scanLines.map((line) => line.msg)).toContain("scan finished");
     expect(scanLines[0]).toMatchObject({ workflowId: `file-lifecycle-${fileId}`, attempt: 1 });
     expect(text).not.toMatch(/taskToken/i);

@@ -1,32 +1,42 @@
-import { randomUUID } from "node:crypto";
-import { Client, Connection } from "@temporalio/client";
-import { NativeConnection, Worker } from "@temporalio/worker";
-import * as activities from "../test/greeting-activities";
-import { installTestRuntime } from "../test/temporal";
+import { fileLifecycleId } from "../lib/file-lifecycle";
+import { createUser } from "../test/factories";
+import { startFilesTestbed, type FilesTestbed } from "../test/files-testbed";
+import { uploadFile, waitForStatus } from "../test/uploads";
+import { spawnWorker, type WorkerProcess } from "../test/worker-process";
 
-beforeAll(installTestRuntime);
-
-describe("a worker against the Temporal dev server", () => {
-  it("runs a workflow to completion", async () => {
-    const address = process.env.TEMPORAL_ADDRESS ?? "127.0.0.1:7233";
-    const taskQueue = `test-${randomUUID()}`;
-    const connection = await NativeConnection.connect({ address });
-    const clientConnection = await Connection.connect({ address });
-    try {
-      const worker = await Worker.create({
-        connection,
-        taskQueue,
-        workflowsPath: require.resolve("../test/workflows/greeting"),
-        activities,
-      });
-      const client = new Client({ connection: clientConnection });
-      const result = await worker.runUntil(
-        client.workflow.execute("greeting", { taskQueue, workflowId: `greeting-${taskQueue}`, args: ["Coffer"] }),
-      );
-      expect(result).toBe("Hello, Coffer!");
-    } finally {
-      await clientConnection.close();
-      await connection.close();
+// The built worker (dist/worker/main.js) as operators run it: its connection options, tuning and
+// workflow bundle all come from the environment.
+describe("the worker process", () => {
+  let bed: FilesTestbed;
+  let worker: WorkerProcess | undefined;
+  beforeAll(async () => {
+    bed = await startFilesTestbed({}, { worker: false });
+  });
+  afterAll(async () => {
+    if (worker && worker.child.exitCode === null) {
+      worker.child.kill("SIGKILL");
+      await worker.exited;
     }
+    await bed.close();
+  });
+
+  it("runs FileLifecycle to ready and exits 0 on SIGTERM", async () => {
+    worker = await spawnWorker({
+      TEMPORAL_TASK_QUEUE: bed.taskQueue,
+      WORKER_MAX_CONCURRENT_ACTIVITIES: "2",
+      WORKER_MAX_CACHED_WORKFLOWS: "10",
+      WORKER_SHUTDOWN_GRACE_SECONDS: "5",
+    });
+    const user = await createUser(bed.deps);
+    const { fileId, complete } = await uploadFile(bed.server.url, user, "notes.txt", Buffer.from("hello worker\n"));
+    expect(complete.status).toBe(202);
+
+    const file = await waitForStatus(bed.server.url, user, fileId, ["ready"], 60_000);
+    expect(file.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(await bed.deps.temporal.workflow.getHandle(fileLifecycleId(fileId)).result()).toBe("ready");
+
+    worker.child.kill("SIGTERM");
+    await worker.exited;
+    expect(worker.child.exitCode).toBe(0);
   });
 });

@@ -1,17 +1,43 @@
-import { defineQuery, log, proxyActivities, setHandler } from "@temporalio/workflow";
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  defineQuery,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+} from "@temporalio/workflow";
 import type { Activities } from "../activities";
 import type { FileLifecycleInput, FileLifecycleStep } from "../lib/file-lifecycle";
+import { OBJECT_MISSING } from "../lib/scan-failure";
 
 export const stepQuery = defineQuery<FileLifecycleStep>("step");
 
-export type FileLifecycleOutcome = "ready" | "quarantined" | "rejected" | "settled";
+/**
+ * patched() id: the scan activity (scanAndMarkReady) also makes a clean file ready and says whether
+ * it gets a thumbnail, so a file is ready when its scan ends (bench small-files, docs/benchmarks.md).
+ */
+export const READY_IN_SCAN = "ready-in-scan";
 
-/** scan → ready or quarantine (or reject when too large for the scanner) → thumbnail. */
+/** patched() id: the owner (and on detections the admins) are notified after the outcome (issue 17). */
+export const NOTIFY_OUTCOME = "notify-outcome";
+/** patched() id: a ready image, video or PDF gets a 1600 px preview after its thumbnail (issue 17). */
+export const PREVIEW_STEP = "preview";
+
+export type FileLifecycleOutcome = "ready" | "quarantined" | "rejected" | "failed" | "settled";
+
+/** The reason in a scan failure that no retry can fix (the object is gone), else null. */
+function unscannableReason(error: unknown): string | null {
+  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  return cause instanceof ApplicationFailure && cause.type === OBJECT_MISSING ? cause.message : null;
+}
+
+/** scan → ready or quarantine (or reject when too large for the scanner or of a refused type) → thumbnail. */
 export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLifecycleOutcome> {
   let step: FileLifecycleStep = "scanning";
   setHandler(stepQuery, () => step);
 
-  const { scanFile } = proxyActivities<Activities>({
+  const { scanFile, scanAndMarkReady } = proxyActivities<Activities>({
     startToCloseTimeout: "24 hours",
     heartbeatTimeout: input.scan.heartbeatTimeoutMs,
     // No maximum attempts: while the scanner is down the file waits in processing, never served.
@@ -21,7 +47,7 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
       maximumInterval: input.scan.maxRetryIntervalMs,
     },
   });
-  const { markFileReady, quarantineFile, rejectFile } = proxyActivities<Activities>({
+  const { markFileReady, quarantineFile, rejectFile, failFile } = proxyActivities<Activities>({
     startToCloseTimeout: "5 minutes",
     retry: { initialInterval: "1 second", maximumInterval: "1 minute" },
   });
@@ -30,18 +56,62 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
     retry: { maximumAttempts: 3 },
   });
 
-  const verdict = await scanFile(input.fileId);
+  // ffmpeg and pdftoppm are bounded by PREVIEW_TIMEOUT_MS themselves; one retry covers a worker restart.
+  const { createPreview } = proxyActivities<Activities>({
+    startToCloseTimeout: "10 minutes",
+    retry: { maximumAttempts: 2 },
+  });
+  // Mails wait for the SMTP server up to a day; a worker that dies mid-send is noticed within 10 s.
+  const { notifyFileOutcome } = proxyActivities<Activities>({
+    startToCloseTimeout: "1 minute",
+    heartbeatTimeout: "10 seconds",
+    scheduleToCloseTimeout: "24 hours",
+    retry: { initialInterval: "1 second", maximumInterval: "5 minutes" },
+  });
+
+  // Runs started before READY_IN_SCAN scanned, then scheduled markFileReady, then always createThumbnail.
+  const readyInScan = patched(READY_IN_SCAN);
+  let verdict: Awaited<ReturnType<typeof scanFile | typeof scanAndMarkReady>>;
+  try {
+    verdict = readyInScan ? await scanAndMarkReady(input.fileId) : await scanFile(input.fileId);
+  } catch (error) {
+    // The object is gone (not an outage): the file ends failed with the reason, bytes refunded.
+    const reason = unscannableReason(error);
+    if (reason === null) throw error;
+    step = "failing";
+    await failFile(input.fileId, reason);
+    step = "done";
+    log.warn("file lifecycle failed", { fileId: input.fileId, reason });
+    return "failed";
+  }
   let outcome: FileLifecycleOutcome;
   switch (verdict.outcome) {
     case "clean":
-      step = "marking_ready";
-      await markFileReady(input.fileId, verdict.sha256);
+      if (!readyInScan) {
+        step = "marking_ready";
+        await markFileReady(input.fileId, verdict.sha256);
+      }
       outcome = "ready";
-      step = "thumbnail";
-      try {
-        await createThumbnail(input.fileId);
-      } catch (error) {
-        log.warn("thumbnail failed; the file stays ready without one", { fileId: input.fileId, error: String(error) });
+      // A file that gets no thumbnail (not an image) no longer costs an activity to find that out.
+      if (!readyInScan || ("thumbnail" in verdict && verdict.thumbnail)) {
+        step = "thumbnail";
+        try {
+          await createThumbnail(input.fileId);
+        } catch (error) {
+          log.warn("thumbnail failed; the file stays ready without one", {
+            fileId: input.fileId,
+            error: String(error),
+          });
+        }
+      }
+      // Like the thumbnail: a file that gets no preview costs no activity (the verdict says so).
+      if ((!("preview" in verdict) || verdict.preview) && patched(PREVIEW_STEP)) {
+        step = "preview";
+        try {
+          await createPreview(input.fileId);
+        } catch (error) {
+          log.warn("preview failed; the file stays ready without one", { fileId: input.fileId, error: String(error) });
+        }
       }
       break;
     case "infected":
@@ -50,6 +120,7 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
       outcome = "quarantined";
       break;
     case "too_large":
+    case "type_not_allowed":
       step = "rejecting";
       await rejectFile(input.fileId, verdict.reason);
       outcome = "rejected";
@@ -57,6 +128,21 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
     case "settled":
       outcome = "settled";
       break;
+  }
+  // Runs recorded before notifications existed ended right after the outcome.
+  // A ready file whose owner wants no mail and has no file.ready webhook skips it (the verdict says so).
+  const quiet = outcome === "ready" && "notify" in verdict && verdict.notify === false;
+  if (
+    (outcome === "ready" || outcome === "quarantined" || outcome === "rejected") &&
+    !quiet &&
+    patched(NOTIFY_OUTCOME)
+  ) {
+    step = "notifying";
+    try {
+      await notifyFileOutcome(input.fileId, outcome);
+    } catch (error) {
+      log.warn("notifications failed; the outcome stands", { fileId: input.fileId, outcome, error: String(error) });
+    }
   }
   step = "done";
   log.info("file lifecycle finished", { fileId: input.fileId, outcome });

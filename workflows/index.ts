@@ -3,3 +3,5 @@ export { fileLifecycle, stepQuery } from "./file-lifecycle";
 export { shareCleanup } from "./share-cleanup";
 export { nightlyMaintenance } from "./nightly-maintenance";
 export { uploadHousekeeping } from "./upload-housekeeping";
+export { accountDeletion } from "./account-deletion";
+export { webhookDelivery } from "./webhook-delivery";

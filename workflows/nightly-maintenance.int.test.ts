@@ -12,6 +12,7 @@ import {
   runNightlyMaintenance,
   snapshotOf,
 } from "../test/housekeeping";
+import { quarantineKey, thumbnailKey } from "../lib/object-keys";
 
 const HOUR = 3600 * 1000;
 
@@ -45,8 +46,8 @@ describe("nightly maintenance", () => {
     const orphans = [
       await putOrphan(`${uid}/${randomUUID()}`, 11),
       await putOrphan(`${uid}/not-a-file-id.txt`, 12),
-      await putOrphan(`quarantine/${uid}/${randomUUID()}`, 13),
-      await putOrphan(`thumbnails/${uid}/${randomUUID()}.webp`, 14),
+      await putOrphan(quarantineKey({ ownerId: uid, id: randomUUID() }), 13),
+      await putOrphan(thumbnailKey({ ownerId: uid, id: randomUUID() }), 14),
     ].sort();
 
     // The orphans are minutes old: reported, kept.

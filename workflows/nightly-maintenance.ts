@@ -1,4 +1,4 @@
-import { continueAsNew, log, proxyActivities } from "@temporalio/workflow";
+import { continueAsNew, log, patched, proxyActivities } from "@temporalio/workflow";
 import type { Activities } from "../activities";
 import {
   type NightlyMaintenanceInput,
@@ -13,8 +13,30 @@ import {
 } from "../lib/housekeeping";
 import { batchRetry, historyIsLong } from "./housekeeping-run";
 
-type Phase = PurgeKind | "folders" | "reconcile" | "done";
+type Phase = PurgeKind | "folders" | "reconcile" | "accounts" | "deletions" | "done";
 const phases: Phase[] = ["trash", "quarantine", "failed", "folders", "reconcile", "done"];
+
+// Kept in step with db/commands/accounts/prune.ts (workflow code cannot import it: it pulls in the db).
+const PRUNE_KINDS = [
+  "refresh_tokens",
+  "email_verifications",
+  "password_resets",
+  "login_attempts",
+  "login_locks",
+] as const;
+/** Spent, revoked and expired account records are kept this long after they stop mattering. */
+const PRUNE_GRACE_MS = 24 * 60 * 60 * 1000;
+/**
+ * Runs recorded before the account prune went from reconcile straight to done; replaying them must
+ * do the same, so the step after reconcile is chosen under this patch.
+ */
+const ACCOUNT_PRUNE_PATCH = "account-prune";
+
+/** What the account steps did (issue 16): rows pruned per kind, AccountDeletion runs restarted. */
+export interface AccountMaintenanceReport {
+  pruned: Record<string, number>;
+  deletionsRestarted: number;
+}
 
 /** Where a run stands; carried into the next run when the history grows long. */
 export interface NightlyMaintenanceState {
@@ -26,6 +48,13 @@ export interface NightlyMaintenanceState {
   foldersThisPass: number;
   reconcileCursor: ReconcileCursor | null;
   report: NightlyMaintenanceReport;
+  /** Absent in runs carried from before the account steps existed. */
+  accounts?: {
+    pruneBefore: string;
+    kindIndex: number;
+    deletionsCursor: string | null;
+    report: AccountMaintenanceReport;
+  };
 }
 
 function startState(input: NightlyMaintenanceInput): NightlyMaintenanceState {
@@ -69,7 +98,7 @@ const nextPhase = (phase: Phase): Phase => phases[phases.indexOf(phase) + 1];
 export async function nightlyMaintenance(
   input: NightlyMaintenanceInput,
   carried?: NightlyMaintenanceState,
-): Promise<NightlyMaintenanceReport> {
+): Promise<NightlyMaintenanceReport & { accounts?: AccountMaintenanceReport }> {
   const acts = proxyActivities<Activities>({
     startToCloseTimeout: "10 minutes",
     heartbeatTimeout: input.heartbeatTimeoutMs,
@@ -118,7 +147,36 @@ export async function nightlyMaintenance(
     });
     addReconcileReport(report.reconcile, batch.report);
     state.reconcileCursor = batch.next;
-    if (!batch.next) state.phase = "done";
+    if (!batch.next) state.phase = patched(ACCOUNT_PRUNE_PATCH) ? "accounts" : "done";
+  }
+
+  function accountState() {
+    // Workflow time, fixed once: every page of the prune judges by the same moment.
+    state.accounts ??= {
+      pruneBefore: new Date(Date.now() - PRUNE_GRACE_MS).toISOString(),
+      kindIndex: 0,
+      deletionsCursor: null,
+      report: { pruned: {}, deletionsRestarted: 0 },
+    };
+    return state.accounts;
+  }
+
+  async function accountsStep() {
+    const accounts = accountState();
+    const kind = PRUNE_KINDS[accounts.kindIndex];
+    const page = await acts.pruneAccountRecords({ dryRun, kind, before: accounts.pruneBefore, limit });
+    accounts.report.pruned[kind] = (accounts.report.pruned[kind] ?? 0) + page.count;
+    if (page.more) return;
+    accounts.kindIndex++;
+    if (accounts.kindIndex >= PRUNE_KINDS.length) state.phase = "deletions";
+  }
+
+  async function deletionsStep() {
+    const accounts = accountState();
+    const page = await acts.resumeAccountDeletions({ dryRun, after: accounts.deletionsCursor, limit });
+    accounts.report.deletionsRestarted += page.started;
+    accounts.deletionsCursor = page.next;
+    if (!page.next) state.phase = "done";
   }
 
   // Every run does at least one batch before it may continue as new, so a chain always progresses.
@@ -136,6 +194,12 @@ export async function nightlyMaintenance(
       case "reconcile":
         await reconcileStep();
         break;
+      case "accounts":
+        await accountsStep();
+        break;
+      case "deletions":
+        await deletionsStep();
+        break;
     }
   }
   log.info("nightly maintenance finished", {
@@ -145,6 +209,7 @@ export async function nightlyMaintenance(
     usersCorrected: report.reconcile.usersCorrected.count,
     orphanObjects: report.reconcile.orphanObjects.count,
     missingObjects: report.reconcile.missingObjects.count,
+    accounts: state.accounts?.report,
   });
-  return report;
+  return state.accounts ? { ...report, accounts: state.accounts.report } : report;
 }

@@ -11,6 +11,7 @@ import { startFilesTestbed, type FilesTestbed } from "../test/files-testbed";
 import { eventually, insertShare, readyFile, shareTestEnv } from "../test/shares";
 import { api, randomBytesOf } from "../test/uploads";
 import { ensureSchedules, scheduleDefinitions } from "../worker/schedules";
+import { executeWorkflow } from "../lib/workflow-start";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -130,7 +131,7 @@ describe("the hourly share-cleanup schedule", () => {
     expect(counters).toEqual([{ shareId: kept.partlyUsed.id }]);
 
     // Running again (an interrupted run retried, or the next hour) finds nothing more of ours.
-    const again = await bed.deps.temporal.workflow.execute(SHARE_CLEANUP_WORKFLOW, {
+    const again = await executeWorkflow(bed.deps.temporal, SHARE_CLEANUP_WORKFLOW, {
       taskQueue: bed.taskQueue,
       workflowId: `share-cleanup-rerun-${randomUUID()}`,
       args: [shareCleanupInput(bed.deps.config)],

@@ -18,6 +18,7 @@ import {
   runUploadHousekeeping,
 } from "../test/housekeeping";
 import { api, initUpload, putParts, randomBytesOf, uploadFile, waitForStatus } from "../test/uploads";
+import { startWorkflow } from "../lib/workflow-start";
 
 const MiB = 1024 * 1024;
 const HOUR = 3600 * 1000;
@@ -175,7 +176,7 @@ describe("upload housekeeping", () => {
     await Promise.all(fileIds.map((fileId) => backdateHeartbeat(fileId, 3 * HOUR)));
     expect(await reservedOf(user)).toBe(7 * MiB + 21);
 
-    const handle = await bed.deps.temporal.workflow.start(UPLOAD_HOUSEKEEPING_WORKFLOW, {
+    const handle = await startWorkflow(bed.deps.temporal, UPLOAD_HOUSEKEEPING_WORKFLOW, {
       taskQueue: bed.taskQueue,
       workflowId: `test-upload-housekeeping-${randomUUID()}`,
       args: [{ ...uploadHousekeepingInput(bed.deps.config), batchSize: 2, maxHistoryEvents: 12 }],

@@ -1,10 +1,10 @@
-import { continueAsNew, log, proxyActivities } from "@temporalio/workflow";
+import { continueAsNew, log, patched, proxyActivities } from "@temporalio/workflow";
 import type { Activities } from "../activities";
 import { type UploadHousekeepingInput, type UploadHousekeepingReport, addTally, emptyTally } from "../lib/housekeeping";
 import type { UploadsMarker } from "../lib/s3";
 import { batchRetry, historyIsLong } from "./housekeeping-run";
 
-type Phase = "stale_uploads" | "orphan_multipart_uploads" | "stuck_files" | "done";
+type Phase = "stale_uploads" | "orphan_multipart_uploads" | "stuck_files" | "object_deletions" | "done";
 
 /** Where a run stands; carried into the next run when the history grows long. */
 export interface UploadHousekeepingState {
@@ -14,6 +14,8 @@ export interface UploadHousekeepingState {
   initiatedBefore: string;
   rowCursor: string | null;
   uploadsMarker: UploadsMarker | null;
+  /** Where the finishing of recorded object deletions stands (absent in runs from before that phase). */
+  deletionCursor?: number | null;
   report: UploadHousekeepingReport;
 }
 
@@ -36,21 +38,24 @@ function startState(input: UploadHousekeepingInput): UploadHousekeepingState {
 
 /**
  * Every 10 minutes (schedule "upload-housekeeping") and on POST /admin/uploads/cleanup: aborts
- * uploads without heartbeats, aborts multipart uploads no open upload knows, and starts
- * FileLifecycle for files left in processing without one. One batch per activity call; every step
+ * uploads without heartbeats, aborts multipart uploads no open upload knows, starts
+ * FileLifecycle for files left in processing without one, and removes the objects of committed
+ * deletes that S3 was away for. One batch per activity call; every step
  * is safe to repeat, so the run can stop anywhere and go on. With dryRun it only reports.
  */
 export async function uploadHousekeeping(
   input: UploadHousekeepingInput,
   carried?: UploadHousekeepingState,
 ): Promise<UploadHousekeepingReport> {
-  const { abortStaleUploads, abortOrphanMultipartUploads, restartStuckFiles } = proxyActivities<Activities>({
-    startToCloseTimeout: "10 minutes",
-    heartbeatTimeout: input.heartbeatTimeoutMs,
-    retry: batchRetry,
-  });
+  const { abortStaleUploads, abortOrphanMultipartUploads, restartStuckFiles, finishObjectDeletions } =
+    proxyActivities<Activities>({
+      startToCloseTimeout: "10 minutes",
+      heartbeatTimeout: input.heartbeatTimeoutMs,
+      retry: batchRetry,
+    });
   const state = carried ?? startState(input);
   const { dryRun, batchSize: limit } = input;
+  let objectDeletionsFinished = 0;
   // Every run does at least one batch before it may continue as new, so a chain always progresses.
   for (let batches = 0; state.phase !== "done"; batches++) {
     if (batches > 0 && historyIsLong(input)) await continueAsNew<typeof uploadHousekeeping>(input, state);
@@ -78,6 +83,15 @@ export async function uploadHousekeeping(
         const batch = await restartStuckFiles({ dryRun, after: state.rowCursor, limit });
         addTally(state.report.restartedLifecycles, batch.tally);
         state.rowCursor = batch.next;
+        // Runs recorded before this phase existed end here (replay).
+        if (!batch.next) state.phase = patched("object-deletions") ? "object_deletions" : "done";
+        if (!batch.next) state.deletionCursor = null;
+        break;
+      }
+      case "object_deletions": {
+        const batch = await finishObjectDeletions({ dryRun, after: state.deletionCursor ?? null, limit });
+        objectDeletionsFinished += batch.tally.count;
+        state.deletionCursor = batch.next;
         if (!batch.next) state.phase = "done";
         break;
       }
@@ -89,6 +103,7 @@ export async function uploadHousekeeping(
     staleUploads: report.staleUploads.count,
     orphanMultipartUploads: report.orphanMultipartUploads.count,
     restartedLifecycles: report.restartedLifecycles.count,
+    objectDeletionsFinished,
   });
   return report;
 }

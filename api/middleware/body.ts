@@ -14,6 +14,8 @@ const knownEncodings = new Set(["identity", "gzip", "deflate", "br"]);
 export function parseBody() {
   return bodyParser({
     enableTypes: ["json", "form"],
+    // DELETE too: DELETE /me carries the password in its body.
+    parsedMethods: ["POST", "PUT", "PATCH", "DELETE"],
     jsonLimit: "1mb",
     formLimit: "1mb",
     encoding: "utf-8",

@@ -41,7 +41,8 @@ describe("request logs", () => {
       const sharePassword = "share secret 98765";
       const share = await call<{ url: string }>(server.url, "POST", "/shares", {
         token: session.accessToken,
-        body: { fileId, password: sharePassword },
+        // Limited, so the download streams through the API (a link with no limit answers 303).
+        body: { fileId, password: sharePassword, maxDownloads: 10 },
       });
       expect(share.status).toBe(201);
       const shareToken = share.body.url.split("/s/")[1];

@@ -7,6 +7,13 @@ import * as shareGuessesAndCleanup from "./20261123050000_share_guesses_and_clea
 import * as housekeepingIndexes from "./20261123060000_housekeeping_indexes";
 import * as uploadEventsCoveringIndexes from "./20261123070000_upload_events_covering_indexes";
 import * as nameSearchIndexes from "./20261202000000_name_search_indexes";
+import * as accountSessionsAndResets from "./20261202053650_account_sessions_and_resets";
+import * as plansAndFolderShares from "./20261202053731_plans_and_folder_shares";
+import * as objectDeletions from "./20261202053830_object_deletions";
+import * as shareDownloadsRedirected from "./20261202053930_share_downloads_redirected";
+import * as detectedTypesAndPreviews from "./20261202054500_detected_types_and_previews";
+import * as notifications from "./20261202055000_notifications";
+import * as webhooks from "./20261202060000_webhooks";
 
 /** Every migration in order. Listed by hand so the same source works from ts (tests) and dist. */
 const migrations: Record<string, Knex.Migration> = {
@@ -18,6 +25,13 @@ const migrations: Record<string, Knex.Migration> = {
   "20261123060000_housekeeping_indexes": housekeepingIndexes,
   "20261123070000_upload_events_covering_indexes": uploadEventsCoveringIndexes,
   "20261202000000_name_search_indexes": nameSearchIndexes,
+  "20261202053650_account_sessions_and_resets": accountSessionsAndResets,
+  "20261202053731_plans_and_folder_shares": plansAndFolderShares,
+  "20261202053830_object_deletions": objectDeletions,
+  "20261202053930_share_downloads_redirected": shareDownloadsRedirected,
+  "20261202054500_detected_types_and_previews": detectedTypesAndPreviews,
+  "20261202055000_notifications": notifications,
+  "20261202060000_webhooks": webhooks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

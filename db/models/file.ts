@@ -1,6 +1,7 @@
+import type { FileStatus } from "../../lib/file-status";
 import { BaseModel } from "./base-model";
 
-export type FileStatus = "uploading" | "processing" | "ready" | "quarantined" | "failed" | "rejected";
+export type { FileStatus };
 
 export class File extends BaseModel {
   static override tableName = "files";
@@ -20,6 +21,12 @@ export class File extends BaseModel {
   scanSignature!: string | null;
   scannedAt!: Date | null;
   thumbnailKey!: string | null;
+  /** The type the scan detected from the bytes (lib/type-detection); downloads are sent with it. */
+  detectedMimeType!: string | null;
+  /** How the scan covered the bytes: in one stream, or in overlapping windows (LARGE_FILE_SCAN=windowed). */
+  scanCoverage!: "full" | "windowed" | null;
+  /** A ready file's larger WebP preview (images, video poster frames, a PDF's first page). */
+  previewKey!: string | null;
   trashedAt!: Date | null;
   /** The file or folder whose deletion put this one in the trash. */
   trashRootId!: string | null;

@@ -40,6 +40,7 @@ export class ShareDownload extends Entry {
   ip!: string | null;
   userAgent!: string | null;
   bytes!: number;
+  redirected!: boolean;
   at!: Date;
 }
 

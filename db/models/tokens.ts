@@ -24,4 +24,19 @@ export class RefreshToken extends TokenRow {
   usedAt!: Date | null;
   revokedAt!: Date | null;
   createdAt!: Date;
+  ip!: string | null;
+  userAgent!: string | null;
+  sessionCreatedAt!: Date | null;
+  lastUsedAt!: Date | null;
+}
+
+export class PasswordReset extends TokenRow {
+  static override tableName = "password_resets";
+
+  id!: string;
+  userId!: string;
+  tokenHash!: string;
+  expiresAt!: Date;
+  usedAt!: Date | null;
+  createdAt!: Date;
 }

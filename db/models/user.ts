@@ -12,10 +12,16 @@ export class User extends BaseModel {
   role!: Role;
   emailVerifiedAt!: Date | null;
   quotaBytes!: number;
+  /** The plan whose file limits apply; null: only the global limits. */
+  planId!: string | null;
   usedBytes!: number;
   reservedBytes!: number;
   disabledAt!: Date | null;
   firstLoginAt!: Date | null;
+  /** Set by DELETE /me: the account is locked while the AccountDeletion workflow removes it. */
+  deletionRequestedAt!: Date | null;
+  /** Mail me when an upload of mine is ready (GET/PATCH /me/notifications/settings). */
+  mailWhenReady!: boolean;
 
   /** The fields a client may see. */
   toPublic() {

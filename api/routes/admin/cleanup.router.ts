@@ -7,7 +7,7 @@ import {
   type UploadHousekeepingReport,
   uploadHousekeepingInput,
 } from "../../../lib/housekeeping";
-import type { uploadHousekeeping } from "../../../workflows/upload-housekeeping";
+import { startWorkflow } from "../../../lib/workflow-start";
 import { clientIp } from "../../middleware/rate-limit";
 import { operation } from "../../route-table";
 import { CleanupResult } from "./admin.views";
@@ -52,16 +52,14 @@ export const adminCleanupRoutes = [
       const { config, db, temporal, logger } = ctx.deps;
       const { dryRun } = ctx.input.body;
       const workflowId = `${UPLOAD_HOUSEKEEPING_WORKFLOW}-manual-${randomUUID()}`;
-      const handle = await temporal.workflow
-        .start<typeof uploadHousekeeping>(UPLOAD_HOUSEKEEPING_WORKFLOW, {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          workflowId,
-          args: [uploadHousekeepingInput(config, dryRun)],
-        })
-        .catch((error: unknown) => {
-          logger.error({ err: error, requestId: ctx.state.requestId }, "could not start upload housekeeping");
-          throw new AppError(503, "temporal_unavailable", "The workflow service is unavailable; try again later.");
-        });
+      const handle = await startWorkflow(temporal, UPLOAD_HOUSEKEEPING_WORKFLOW, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId,
+        args: [uploadHousekeepingInput(config, dryRun)],
+      }).catch((error: unknown) => {
+        logger.error({ err: error, requestId: ctx.state.requestId }, "could not start upload housekeeping");
+        throw new AppError(503, "temporal_unavailable", "The workflow service is unavailable; try again later.");
+      });
       // A dry run changes nothing, not even the audit log.
       if (!dryRun)
         await recordAudit(db, {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { listUsers, updateUserByAdmin } from "../../../db/commands/accounts";
 import type { User } from "../../../db/models";
-import { conflict, notFound } from "../../../lib/errors";
+import { AppError, conflict, notFound } from "../../../lib/errors";
 import { clientIp } from "../../middleware/rate-limit";
 import { operation } from "../../route-table";
 import { nextCursor, timestamp, UserView } from "../../schemas";
@@ -14,6 +14,7 @@ const AdminUserView = UserView.extend({
   emailVerifiedAt: timestamp.nullable(),
   disabledAt: timestamp.nullable(),
   firstLoginAt: timestamp.nullable(),
+  planId: z.string().nullable().describe("The user's plan (GET /admin/plans); null: none."),
 });
 
 /** What an admin sees of an account: the public fields plus quota and lifecycle dates. */
@@ -26,6 +27,7 @@ function adminUserView(user: User) {
     emailVerifiedAt: user.emailVerifiedAt,
     disabledAt: user.disabledAt,
     firstLoginAt: user.firstLoginAt,
+    planId: user.planId,
   };
 }
 
@@ -52,7 +54,7 @@ export const adminUsersRoutes = [
     operationId: "updateUser",
     method: "patch",
     path: "/admin/users/:id",
-    summary: "Change an account's quota, role, or disable it",
+    summary: "Change an account's quota, role or plan, or disable it",
     tag: "admin",
     auth: "admin",
     rateLimit: "admin",
@@ -60,6 +62,7 @@ export const adminUsersRoutes = [
     examples: { moreRoom: { quotaBytes: 53687091200 } },
     responses: { 200: { description: "The account as it is now", body: z.object({ user: AdminUserView }) } },
     errors: [
+      [400, "unknown_plan", "planId names no plan"],
       [404, "not_found", "No such user"],
       [409, "self_lockout", "Admins cannot demote or disable themselves"],
     ],
@@ -72,6 +75,7 @@ export const adminUsersRoutes = [
         ip: clientIp(ctx),
       });
       if (!result.ok && result.reason === "not_found") throw notFound("user");
+      if (!result.ok && result.reason === "unknown_plan") throw new AppError(400, "unknown_plan", "No such plan.");
       if (!result.ok) throw conflict("self_lockout", "Admins cannot demote or disable themselves.");
       ctx.body = { user: adminUserView(result.user) };
     },

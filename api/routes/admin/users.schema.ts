@@ -26,7 +26,12 @@ export const UpdateUserSchema = z.object({
         .optional()
         .describe("true disables the account (logins refused, tokens stop working); false enables it again."),
       role: z.enum(["user", "admin"]).optional().describe("The account's role."),
+      planId: z
+        .uuid()
+        .nullable()
+        .optional()
+        .describe("Puts the user on this plan (its quota replaces theirs unless quotaBytes is given); null: no plan."),
     })
-    .refine((body) => Object.keys(body).length > 0, "name at least one of quotaBytes, disabled, role"),
+    .refine((body) => Object.keys(body).length > 0, "name at least one of quotaBytes, disabled, role, planId"),
 });
 export type UpdateUserReq = z.infer<typeof UpdateUserSchema>;

@@ -2,6 +2,8 @@ import { z } from "zod";
 import {
   attemptLogin,
   registerUser,
+  requestPasswordReset,
+  resetPassword,
   resendVerification,
   revokeRefreshToken,
   rotateRefreshToken,
@@ -10,7 +12,7 @@ import {
 import { revokeSession } from "../../../db/commands/accounts/refresh-tokens";
 import type { User } from "../../../db/models";
 import { signAccessToken } from "../../../lib/access-token";
-import { verificationMail } from "../../../lib/account-mail";
+import { passwordNoticeMail, passwordResetMail, verificationMail } from "../../../lib/account-mail";
 import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from "../../../lib/errors";
 import type { AppContext } from "../../context";
 import { presentedAccessClaims } from "../../middleware/auth";
@@ -19,6 +21,7 @@ import { operation } from "../../route-table";
 import { UserView } from "../../schemas";
 import * as T from "./auth.schema";
 import { clearRefreshCookie, presentedRefreshToken, setRefreshCookie } from "./refresh-cookie";
+import { sendMailInBackground } from "./send-mail";
 
 /** Sends the verification mail without making the client wait for SMTP (or learn from its timing). */
 function sendVerificationMail(ctx: AppContext, user: User, token: string): void {
@@ -164,6 +167,7 @@ export const authRoutes = [
         email: ctx.input.body.email,
         password: ctx.input.body.password,
         ip: clientIp(ctx),
+        userAgent: ctx.get("User-Agent").slice(0, 512) || null,
         throttle: {
           maxFailures: config.LOGIN_MAX_FAILURES,
           windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
@@ -239,6 +243,61 @@ export const authRoutes = [
       if (claims) await revokeSession(ctx.deps.db, claims);
       clearRefreshCookie(ctx);
       ctx.status = 204;
+    },
+  }),
+  operation({
+    operationId: "forgotPassword",
+    method: "post",
+    path: "/auth/password/forgot",
+    summary: "Mail a single-use password-reset link (always 202: no account enumeration)",
+    description:
+      "Known or unknown address, the answer, its status and the work behind it are the same; the link (valid PASSWORD_RESET_TTL_SECONDS, 1 h) goes only to an enabled account.",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.ForgotPasswordSchema,
+    responses: { 202: { description: "Accepted", body: z.object({ status: z.literal("accepted") }) } },
+    handler: async (ctx) => {
+      const { db, config } = ctx.deps;
+      const reset = await requestPasswordReset({
+        db,
+        email: ctx.input.body.email,
+        ttlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
+      });
+      if (reset) {
+        const mail = passwordResetMail({
+          to: reset.user.email,
+          name: reset.user.name,
+          appUrl: config.APP_URL,
+          token: reset.token,
+          ttlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
+        });
+        sendMailInBackground(ctx, mail, reset.user.id, "password reset mail");
+      }
+      ctx.status = 202;
+      ctx.body = { status: "accepted" };
+    },
+  }),
+  operation({
+    operationId: "resetPassword",
+    method: "post",
+    path: "/auth/password/reset",
+    summary: "Set a new password with the token of the mailed link (single use); every session ends",
+    tag: "auth",
+    auth: "public",
+    rateLimit: "auth",
+    input: T.ResetPasswordSchema,
+    responses: { 200: { description: "Password set; log in with it", body: UserBody } },
+    errors: [[400, "invalid_token", "Unknown, expired or used"]],
+    handler: async (ctx) => {
+      const ip = clientIp(ctx);
+      const { token, password } = ctx.input.body;
+      const result = await resetPassword({ db: ctx.deps.db, token, password, ip });
+      if (!result) throw new AppError(400, "invalid_token", "The reset link is invalid, expired or already used.");
+      const { user } = result;
+      const notice = passwordNoticeMail({ to: user.email, name: user.name, how: "reset", ip, at: new Date() });
+      sendMailInBackground(ctx, notice, user.id, "password notice mail");
+      ctx.body = { user: user.toPublic() };
     },
   }),
 ];

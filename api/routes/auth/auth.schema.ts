@@ -8,14 +8,17 @@ const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
 const email = z.string().trim().max(254).pipe(z.email());
 
 /** Any password text a person can type: no NUL, no lone surrogates, bounded so hashing stays cheap. */
-const passwordText = z
+export const passwordText = z
   .string()
   .max(1024)
   .refine((text) => !text.includes("\u0000"), "must not contain NUL")
   .refine((text) => text.isWellFormed(), "must be valid Unicode");
 
+/** A new password: what registration accepts (10–1024 characters). */
+export const newPassword = passwordText.pipe(z.string().min(10));
+
 /** A display name: trimmed, NFC, 1–100 characters, no control characters, bidi controls or invisible format characters. */
-const displayName = z
+export const displayName = z
   .string()
   .trim()
   .transform((text) => text.normalize("NFC"))
@@ -30,7 +33,7 @@ const displayName = z
   );
 
 /** A token from a mail link or a refresh cookie: base64url text of bounded length. */
-const opaqueToken = z
+export const opaqueToken = z
   .string()
   .min(1)
   .max(512)
@@ -41,7 +44,7 @@ export const RegisterSchema = z.object({
     /** The address the verification mail goes to; unique regardless of case. */
     email,
     /** At least 10 characters. */
-    password: passwordText.pipe(z.string().min(10)),
+    password: newPassword,
     /** How the user wants to be called; optional. */
     name: displayName.optional(),
   }),
@@ -81,3 +84,21 @@ export const RefreshSchema = z.object({
   }),
 });
 export type RefreshReq = z.infer<typeof RefreshSchema>;
+
+export const ForgotPasswordSchema = z.object({
+  body: z.object({
+    /** The account's address; the answer is the same whether it has an account or not. */
+    email,
+  }),
+});
+export type ForgotPasswordReq = z.infer<typeof ForgotPasswordSchema>;
+
+export const ResetPasswordSchema = z.object({
+  body: z.object({
+    /** The token of the mailed link (`/reset?token=…`). */
+    token: opaqueToken,
+    /** The new password, at least 10 characters. */
+    password: newPassword,
+  }),
+});
+export type ResetPasswordReq = z.infer<typeof ResetPasswordSchema>;

@@ -1,8 +1,10 @@
 import type { Knex } from "knex";
 import { z } from "zod";
 import { findOwnedFile } from "../../../db/commands/files/find";
+import type { File } from "../../../db/models";
 import { deleteFilePermanently, restoreFile, trashFile, updateFile } from "../../../db/commands/files/manage";
 import { conflict, notFound } from "../../../lib/errors";
+import { statusRule } from "../../../lib/file-status";
 import { operation } from "../../route-table";
 import { timestamp } from "../../schemas";
 import * as T from "./files.schema";
@@ -18,10 +20,14 @@ const redirect = (what: string) => ({
   headers: { Location: "The presigned URL" },
 });
 
+/** The type a download is sent with: the one detected from the bytes, never the uploader's claim. */
+const servedType = (file: File) => file.detectedMimeType ?? "application/octet-stream";
+
 /** The user's file if it may be downloaded: ready and not in the trash. */
 async function findReadyFile(db: Knex, ownerId: string, fileId: string) {
   const file = await findOwnedFile(db, ownerId, fileId);
-  if (file.status !== "ready") throw conflict("not_ready", `The file is ${file.status}, not ready for download.`);
+  if (!statusRule(file.status).servable)
+    throw conflict("not_ready", `The file is ${file.status}, not ready for download.`);
   if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash to download it.");
   return file;
 }
@@ -58,7 +64,7 @@ export const filesRoutes = [
     handler: async (ctx) => {
       const { db, urls, config } = ctx.deps;
       const file = await findReadyFile(db, ctx.state.userId!, ctx.input.params.id);
-      ctx.redirect(await urls.download(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name));
+      ctx.redirect(await urls.download(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name, servedType(file)));
     },
   }),
   operation({
@@ -79,7 +85,10 @@ export const filesRoutes = [
       const { db, urls, config } = ctx.deps;
       const file = await findReadyFile(db, ctx.state.userId!, ctx.input.params.id);
       const expiresAt = new Date(Date.now() + config.DOWNLOAD_URL_TTL_SECONDS * 1000);
-      ctx.body = { url: await urls.download(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name), expiresAt };
+      ctx.body = {
+        url: await urls.download(file.s3Key, config.DOWNLOAD_URL_TTL_SECONDS, file.name, servedType(file)),
+        expiresAt,
+      };
     },
   }),
   operation({
@@ -95,8 +104,25 @@ export const filesRoutes = [
     handler: async (ctx) => {
       const { db, urls, config } = ctx.deps;
       const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
-      if (!file.thumbnailKey || file.status !== "ready") throw notFound("thumbnail");
+      if (!file.thumbnailKey || !statusRule(file.status).servable) throw notFound("thumbnail");
       ctx.redirect(await urls.download(file.thumbnailKey, config.DOWNLOAD_URL_TTL_SECONDS));
+    },
+  }),
+  operation({
+    operationId: "getFilePreview",
+    method: "get",
+    path: "/files/:id/preview",
+    summary: "A larger WebP preview: 1600 px for images, a poster frame for videos, the first page of PDFs",
+    tag: "files",
+    auth: "user",
+    input: T.FileParamsSchema,
+    responses: { 302: redirect("the preview") },
+    errors: [[404, "not_found", "No such file, or it has no preview"]],
+    handler: async (ctx) => {
+      const { db, urls, config } = ctx.deps;
+      const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
+      if (!file.previewKey || !statusRule(file.status).servable) throw notFound("preview");
+      ctx.redirect(await urls.download(file.previewKey, config.DOWNLOAD_URL_TTL_SECONDS, undefined, "image/webp"));
     },
   }),
   operation({

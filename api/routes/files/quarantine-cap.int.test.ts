@@ -4,6 +4,7 @@ import { createUser, type TestUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
 import { eicar } from "../../../test/samples";
 import { uploadFile } from "../../../test/uploads";
+import { areaPrefix } from "../../../lib/object-keys";
 
 /** Room for three EICAR files per user. */
 const cap = 3 * eicar.length;
@@ -17,7 +18,10 @@ describe("the per-user cap on quarantined bytes", () => {
 
   /** Bytes S3 holds under the user's quarantine prefix. */
   const quarantinedBytes = async (user: TestUser) => {
-    const page = await bed.deps.storage.listObjectsPage({ prefix: `quarantine/${user.user.id}/`, maxKeys: 1000 });
+    const page = await bed.deps.storage.listObjectsPage({
+      prefix: areaPrefix("quarantine", user.user.id),
+      maxKeys: 1000,
+    });
     return page.objects.reduce((sum, object) => sum + object.sizeBytes, 0);
   };
   const uploadInfected = async (user: TestUser, name: string) => {

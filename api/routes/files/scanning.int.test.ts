@@ -6,6 +6,9 @@ import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbe
 import { eicar } from "../../../test/samples";
 import { startService, stopService } from "../../../test/stack";
 import { api, randomBytesOf, uploadFile, waitForStatus } from "../../../test/uploads";
+import { fileKey, quarantineKey } from "../../../lib/object-keys";
+import { quarantineFile } from "../../../db/commands/files/lifecycle";
+import { waitFor } from "../../../test/wait";
 
 const MiB = 1024 * 1024;
 
@@ -45,8 +48,8 @@ describe("scanning outcomes of FileLifecycle", () => {
     expect(audits).toHaveLength(1);
     expect(audits[0].details).toMatchObject({ signature: expect.stringMatching(/Eicar/i) });
     // The object left the user's prefix for quarantine/.
-    expect(await bed.deps.storage.objectSize(`${user.user.id}/${fileId}`)).toBeNull();
-    expect(await bed.deps.storage.objectSize(`quarantine/${user.user.id}/${fileId}`)).toBe(eicar.length);
+    expect(await bed.deps.storage.objectSize(fileKey({ ownerId: user.user.id, id: fileId }))).toBeNull();
+    expect(await bed.deps.storage.objectSize(quarantineKey({ ownerId: user.user.id, id: fileId }))).toBe(eicar.length);
   });
 
   it("rejects a file larger than the scanner accepts and never makes it ready", async () => {
@@ -67,14 +70,46 @@ describe("scanning outcomes of FileLifecycle", () => {
     const { fileId } = await uploadFile(url, user, "wide.png", png, { mimeType: "image/png" });
     await waitForStatus(url, user, fileId, ["ready"]);
     // The thumbnail step runs right after ready.
-    let thumbnail = await api(url, "GET", `/files/${fileId}/thumbnail`, { user });
-    for (let i = 0; thumbnail.status !== 302 && i < 100; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      thumbnail = await api(url, "GET", `/files/${fileId}/thumbnail`, { user });
-    }
-    expect(thumbnail.status).toBe(302);
+    const thumbnail = await waitFor("the thumbnail", async () => {
+      const answer = await api(url, "GET", `/files/${fileId}/thumbnail`, { user });
+      return answer.status === 302 && answer;
+    });
     const image = Buffer.from(await (await fetch(thumbnail.headers.get("location")!)).arrayBuffer());
     expect(await sharp(image).metadata()).toMatchObject({ format: "webp", width: 256, height: 128 });
+  });
+
+  it("keeps a file ready without a thumbnail when the thumbnail fails", async () => {
+    const user = await createUser(bed.deps);
+    // A PNG signature, then bytes no decoder takes: the type checks pass, sharp fails every attempt.
+    const broken = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), randomBytesOf(4096)]);
+    const { fileId } = await uploadFile(url, user, "broken.png", broken, { mimeType: "image/png" });
+    expect(await bed.deps.temporal.workflow.getHandle(fileLifecycleId(fileId)).result()).toBe("ready");
+    const file = await waitForStatus(url, user, fileId, ["ready"]);
+    expect(file.hasThumbnail).toBe(false);
+    expect((await api(url, "GET", `/files/${fileId}/thumbnail`, { user })).status).toBe(404);
+    expect((await api(url, "GET", `/files/${fileId}/download`, { user })).status).toBe(302);
+    expect(await usedBytes(user)).toBe(broken.length);
+  });
+
+  it("refunds a quarantined file's bytes once however often the quarantine step is replayed", async () => {
+    const user = await createUser(bed.deps);
+    const kept = randomBytesOf(3000);
+    const { fileId: keptId } = await uploadFile(url, user, "kept.bin", kept);
+    await waitForStatus(url, user, keptId, ["ready"]);
+    const { fileId } = await uploadFile(url, user, "eicar.com", eicar);
+    await waitForStatus(url, user, fileId, ["quarantined"]);
+    expect(await usedBytes(user)).toBe(kept.length);
+
+    // An activity retried after its first attempt committed (a worker lost before reporting back).
+    const props = { fileId, signature: "Eicar-Signature", sha256: null, maxQuarantinedBytes: 1024 * MiB };
+    const replays = await Promise.all([
+      quarantineFile(bed.deps.db, bed.deps.storage, props),
+      quarantineFile(bed.deps.db, bed.deps.storage, props),
+    ]);
+    for (const replay of replays) expect(replay.quarantined).toBe(false);
+    expect(await usedBytes(user)).toBe(kept.length);
+    expect(await AuditEntry.query(bed.deps.db).where({ action: "file.quarantined", targetId: fileId })).toHaveLength(1);
+    expect(await bed.deps.storage.objectSize(quarantineKey({ ownerId: user.user.id, id: fileId }))).toBe(eicar.length);
   });
 
   it("keeps a file in processing while clamd is down and makes it ready once clamd is back", async () => {

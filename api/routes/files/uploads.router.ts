@@ -8,8 +8,9 @@ import {
   startUpload,
   touchUpload,
 } from "../../../db/commands/files/uploads";
-import { badRequest, conflict } from "../../../lib/errors";
-import { lifecycleInput, startFileLifecycle } from "../../../lib/file-lifecycle";
+import { AppError, badRequest, conflict } from "../../../lib/errors";
+import { startFileLifecycle } from "../../../lib/file-lifecycle";
+import { typeAllowed } from "../../../lib/type-policy";
 import { partLength, planUpload } from "../../../lib/upload-plan";
 import { operation } from "../../route-table";
 import { timestamp } from "../../schemas";
@@ -61,18 +62,25 @@ export const uploadsRoutes = [
       [409, "name_taken"],
       [413, "file_too_large", "Above PUBLIC_MAX_BYTES"],
       [413, "quota_exceeded", "used + reserved + size would pass the quota"],
+      [415, "type_not_allowed", "The declared mimeType is outside UPLOAD_ALLOWED_TYPES or inside UPLOAD_BLOCKED_TYPES"],
       [429, "too_many_uploads", "MAX_CONCURRENT_UPLOADS open uploads already"],
     ],
     handler: async (ctx) => {
       const { config, db, storage, metrics } = ctx.deps;
-      const { name, sizeBytes, mimeType, folderId } = ctx.input.body;
+      const { name, sizeBytes, folderId } = ctx.input.body;
+      const mimeType = ctx.input.body.mimeType ?? "application/octet-stream";
+      if (!typeAllowed({ allowed: config.UPLOAD_ALLOWED_TYPES, blocked: config.UPLOAD_BLOCKED_TYPES }, mimeType)) {
+        throw new AppError(415, "type_not_allowed", `Files of type ${mimeType} may not be uploaded here.`, {
+          mimeType,
+        });
+      }
       const file = await startUpload({
         db,
         storage,
         ownerId: ctx.state.userId!,
         name,
         sizeBytes,
-        mimeType: mimeType ?? "application/octet-stream",
+        mimeType,
         folderId: folderId ?? null,
         limits: { maxFileBytes: config.PUBLIC_MAX_BYTES, maxOpenUploads: config.MAX_CONCURRENT_UPLOADS },
         ip: ctx.ip,
@@ -234,11 +242,9 @@ export const uploadsRoutes = [
       }
       if (file.status === "processing") {
         // A failed start leaves the file in processing; the housekeeping schedule starts it later.
-        await startFileLifecycle(temporal, config.TEMPORAL_TASK_QUEUE, lifecycleInput(config, file.id)).catch(
-          (error: unknown) => {
-            logger.error({ err: error, fileId: file.id }, "could not start FileLifecycle; housekeeping will");
-          },
-        );
+        await startFileLifecycle(temporal, config, file.id).catch((error: unknown) => {
+          logger.error({ err: error, fileId: file.id }, "could not start FileLifecycle; housekeeping will");
+        });
       }
       ctx.status = 202;
       ctx.body = { file: fileView(file) };

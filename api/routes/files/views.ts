@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { File, Folder } from "../../../db/models";
+import { FILE_STATUSES } from "../../../lib/file-status";
 import { timestamp, uuid } from "../../schemas";
 
 export const FileView = z.object({
@@ -7,15 +8,24 @@ export const FileView = z.object({
   name: z.string(),
   folderId: uuid.nullable().describe("null: the root folder."),
   sizeBytes: z.number().int(),
-  mimeType: z.string(),
-  status: z.enum(["uploading", "processing", "ready", "quarantined", "failed", "rejected"]).meta({
+  mimeType: z.string().describe("The type declared at upload."),
+  detectedMimeType: z
+    .string()
+    .nullable()
+    .describe("The type the scan detected from the bytes; downloads are sent with it. null until scanned."),
+  status: z.enum(FILE_STATUSES).meta({
     description:
       "uploading → processing (scanning) → ready, or quarantined (malware), rejected (not scannable), failed (aborted or lost)",
   }),
   statusReason: z.string().nullable().describe("Why a file is quarantined, rejected or failed."),
   sha256: z.string().nullable().describe("Hex SHA-256 of the bytes, once scanned."),
   scannedAt: timestamp.nullable(),
+  scanCoverage: z
+    .enum(["full", "windowed"])
+    .nullable()
+    .describe("full: scanned as one stream; windowed: past the scanner's limit, in overlapping windows."),
   hasThumbnail: z.boolean(),
+  hasPreview: z.boolean().describe("GET /files/{id}/preview has a larger image of it."),
   trashedAt: timestamp.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -38,11 +48,14 @@ export function fileView(file: File) {
     folderId: file.folderId,
     sizeBytes: file.sizeBytes,
     mimeType: file.mimeType,
+    detectedMimeType: file.detectedMimeType,
     status: file.status,
     statusReason: file.statusReason,
     sha256: file.sha256,
     scannedAt: file.scannedAt,
+    scanCoverage: file.scanCoverage,
     hasThumbnail: file.thumbnailKey !== null,
+    hasPreview: file.previewKey !== null,
     trashedAt: file.trashedAt,
     createdAt: file.createdAt,
     updatedAt: file.updatedAt,

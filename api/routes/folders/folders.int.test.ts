@@ -1,6 +1,7 @@
 import { createUser, type TestUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
 import { api, randomBytesOf, uploadFile, waitForStatus } from "../../../test/uploads";
+import { fileKey } from "../../../lib/object-keys";
 
 describe("folders and trash", () => {
   let bed: FilesTestbed;
@@ -127,7 +128,7 @@ describe("folders and trash", () => {
     expect((await api(url, "GET", "/me", { user })).body.quota.usedBytes).toBe(4096);
     expect((await api(url, "DELETE", `/files/${fileId}?permanent=true`, { user })).status).toBe(204);
     expect((await api(url, "GET", `/files/${fileId}`, { user })).status).toBe(404);
-    expect(await bed.deps.storage.objectSize(`${user.user.id}/${fileId}`)).toBeNull();
+    expect(await bed.deps.storage.objectSize(fileKey({ ownerId: user.user.id, id: fileId }))).toBeNull();
     expect((await api(url, "GET", "/me", { user })).body.quota.usedBytes).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { closeDeps, createTestDeps, startTestServer, type TestServer } from "../
 import { createUser } from "../../../test/factories";
 import { signAccessToken } from "../../../lib/access-token";
 import type { AppDeps } from "../../deps";
+import { fileKey } from "../../../lib/object-keys";
 
 const previousSecret = `previous-${"p".repeat(32)}`;
 
@@ -43,7 +44,7 @@ describe("GET /me and access tokens", () => {
         ownerId: user.id,
         name: `${status}-${id}`,
         sizeBytes: 10,
-        s3Key: `${user.id}/${id}`,
+        s3Key: fileKey({ ownerId: user.id, id }),
         status,
         trashedAt: trashed ? new Date() : null,
       });
@@ -52,7 +53,16 @@ describe("GET /me and access tokens", () => {
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({
       user: expect.objectContaining({ id: user.id, email: user.email, role: "user" }),
-      quota: { usedBytes: 300, reservedBytes: 200, quotaBytes: 1000, availableBytes: 500, filesCount: 4 },
+      quota: {
+        usedBytes: 300,
+        reservedBytes: 200,
+        quotaBytes: 1000,
+        availableBytes: 500,
+        filesCount: 4,
+        maxFiles: null,
+        maxFileBytes: deps.config.PUBLIC_MAX_BYTES,
+        plan: null,
+      },
     });
   });
 

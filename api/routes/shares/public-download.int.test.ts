@@ -1,4 +1,4 @@
-import { Share, ShareDownload } from "../../../db/models";
+import { File, Share, ShareDownload } from "../../../db/models";
 import { randomIp } from "../../../test/accounts";
 import { createUser, type TestUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
@@ -37,6 +37,7 @@ describe("public share downloads", () => {
     const res = await shareMetadata(url, token);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
+      kind: "file",
       name: "report.pdf",
       sizeBytes: 1234,
       mimeType: "application/pdf",
@@ -47,16 +48,17 @@ describe("public share downloads", () => {
     expect(res.headers.get("ratelimit-limit")).toBe("100000");
   });
 
-  it("streams the file through the API with its length, type and name, counts it and logs it", async () => {
+  it("streams a limited link's file through the API with its length, type and name, counts it and logs it", async () => {
     const bytes = randomBytesOf(7 * MiB + 123);
     const fileId = await readyFile(url, owner, "photos.tar", bytes, { mimeType: "application/x-tar" });
-    const { share, token } = await shareFile(url, owner, fileId);
+    const { share, token } = await shareFile(url, owner, fileId, { maxDownloads: 1000 });
     const downloadsBefore = await metric("downloads_total");
 
     const res = await downloadShare(url, token, { ip: "10.20.30.40", userAgent: "share-test/1.0" });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-length")).toBe(String(bytes.length));
-    expect(res.headers.get("content-type")).toBe("application/x-tar");
+    // Sent as the type the scan found in the bytes (text here), not the one the uploader declared.
+    expect(res.headers.get("content-type")).toBe("text/plain");
     expect(res.headers.get("content-disposition")).toBe(
       `attachment; filename="photos.tar"; filename*=UTF-8''photos.tar`,
     );
@@ -69,10 +71,78 @@ describe("public share downloads", () => {
     );
     expect(entry).toMatchObject({ ip: "10.20.30.40", userAgent: "share-test/1.0", bytes: bytes.length });
     const shown = await api(url, "GET", `/shares/${share.id}`, { user: owner });
-    expect(shown.body.share).toMatchObject({ downloadCount: 1, downloadsRemaining: null, state: "active" });
+    expect(shown.body.share).toMatchObject({ downloadCount: 1, downloadsRemaining: 999, state: "active" });
     expect(shown.body.downloads).toEqual([
-      { id: entry.id, at: expect.any(String), ip: "10.20.30.40", userAgent: "share-test/1.0", bytes: bytes.length },
+      {
+        id: entry.id,
+        at: expect.any(String),
+        ip: "10.20.30.40",
+        userAgent: "share-test/1.0",
+        bytes: bytes.length,
+        redirected: false,
+      },
     ]);
+  });
+
+  it("answers a link with no limit with a 303 to storage: counted and logged then, name and type fixed by the signature", async () => {
+    const bytes = randomBytesOf(3 * MiB + 5);
+    const fileId = await readyFile(url, owner, "Grüße.tar", bytes, { mimeType: "application/x-tar" });
+    const { share, token } = await shareFile(url, owner, fileId);
+    const downloadsBefore = await metric("downloads_total");
+
+    const res = await fetch(`${url}/s/${token}/download`, {
+      method: "POST",
+      headers: { "X-Forwarded-For": "10.20.30.41", "User-Agent": "share-test/2.0" },
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    const location = new URL(res.headers.get("location")!);
+    expect(location.origin).toBe(new URL(bed.deps.config.S3_PUBLIC_ENDPOINT ?? bed.deps.config.S3_ENDPOINT).origin);
+    expect(Number(location.searchParams.get("X-Amz-Expires"))).toBe(bed.deps.config.SHARE_DOWNLOAD_URL_SECONDS);
+    // Counted and logged when the redirect is given, not when (or whether) the bytes arrive.
+    expect((await Share.query(bed.deps.db).findById(share.id))!.downloadCount).toBe(1);
+    expect(await metric("downloads_total")).toBe(downloadsBefore + 1);
+    const [entry] = await ShareDownload.query(bed.deps.db).where({ shareId: share.id });
+    expect(entry).toMatchObject({
+      ip: "10.20.30.41",
+      userAgent: "share-test/2.0",
+      bytes: bytes.length,
+      redirected: true,
+    });
+
+    const get = await fetch(location);
+    expect(get.status).toBe(200);
+    expect(dispositionName(get.headers.get("content-disposition"))).toBe("Grüße.tar");
+    // The type the scan found in the bytes, as for a streamed download.
+    expect(get.headers.get("content-type")).toBe("text/plain");
+    expect(sha256(Buffer.from(await get.arrayBuffer()))).toBe(sha256(bytes));
+
+    // The URL reads this one object, as this name and type, and nothing else.
+    const tampered = new URL(location);
+    tampered.searchParams.set("response-content-type", "text/html");
+    expect((await fetch(tampered)).status).toBe(403);
+    const disposition = new URL(location);
+    disposition.searchParams.set("response-content-disposition", "inline");
+    expect((await fetch(disposition)).status).toBe(403);
+    const otherKey = new URL(location);
+    otherKey.pathname = otherKey.pathname.replace(/[^/]+$/, "someone-else");
+    expect((await fetch(otherKey)).status).toBe(403);
+    expect((await fetch(location, { method: "PUT", body: "overwritten" })).status).toBe(403);
+    expect((await fetch(location, { method: "DELETE" })).status).toBe(403);
+    const again = await fetch(location);
+    expect(sha256(Buffer.from(await again.arrayBuffer()))).toBe(sha256(bytes));
+  });
+
+  it("gives a redirected download back and answers 410 when the object is gone", async () => {
+    const fileId = await readyFile(url, owner, "vanished.bin", randomBytesOf(100));
+    const { share, token } = await shareFile(url, owner, fileId);
+    const file = await File.query(bed.deps.db).findById(fileId);
+    await bed.deps.storage.deleteObject(file!.s3Key);
+    const res = await downloadShare(url, token);
+    expect(res.status).toBe(410);
+    expect(res.body.error).toMatchObject({ code: "share_gone", details: { reason: "file_unavailable" } });
+    expect((await Share.query(bed.deps.db).findById(share.id))!.downloadCount).toBe(0);
   });
 
   it("carries any unicode name safely in Content-Disposition (RFC 6266 / 5987)", async () => {
@@ -117,7 +187,7 @@ describe("public share downloads", () => {
   it("streams 60 slow downloads at once: each holds only its own S3 connection, none waits for another", async () => {
     const bytes = randomBytesOf(24 * MiB);
     const fileId = await readyFile(url, owner, "popular.bin", bytes);
-    const { share, token } = await shareFile(url, owner, fileId);
+    const { share, token } = await shareFile(url, owner, fileId, { maxDownloads: 1000 });
     // Clients (each from its own address: one address may run only SHARE_DOWNLOADS_PER_IP) that read
     // the headers and then nothing: the API must not buffer their files, and the 60th must get its
     // headers while the other 59 still hold their streams.

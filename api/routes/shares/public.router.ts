@@ -1,11 +1,14 @@
 import type { Knex } from "knex";
-import { countShareDownload } from "../../../db/commands/shares/downloads";
+import { countShareDownload, refundShareDownload } from "../../../db/commands/shares/downloads";
 import { findShareByToken, type SharedFile } from "../../../db/commands/shares/find";
 import { AppError, notFound } from "../../../lib/errors";
 import { goneMessage, headerPassword, shareState } from "../../../lib/share-rules";
+import type { AppContext } from "../../context";
 import { operation } from "../../route-table";
 import { takeDownloadSlot } from "./download-slots";
-import { streamShareDownload } from "./share-download";
+import { downloadFolderShare, liveFolderShare, showFolderShare } from "./folder-share-download";
+import { redirectShareDownload, streamShareDownload } from "./share-download";
+import { emitShareDownloaded } from "./share-events";
 import { checkSharePassword } from "./share-password";
 import * as T from "./shares.schema";
 import { PublicShareView, publicShareView } from "./views";
@@ -20,6 +23,16 @@ async function liveShare(db: Knex, token: string): Promise<SharedFile & { file: 
     throw new AppError(410, "share_gone", goneMessage(reason), { reason });
   }
   return { share: found.share, file: found.file };
+}
+
+/** A slot for a download already counted (its link gained a limit after we looked); none free → the count is given back. */
+async function takeSlotForCounted(ctx: AppContext, db: Knex, shareId: string) {
+  try {
+    takeDownloadSlot(ctx);
+  } catch (error) {
+    await refundShareDownload(db, shareId);
+    throw error;
+  }
 }
 
 const gone = [
@@ -42,6 +55,8 @@ export const publicShareRoutes = [
     responses: { 200: { description: "The shared file", body: PublicShareView } },
     errors: [[404, "not_found", "No such link"], gone],
     handler: async (ctx) => {
+      const folderShare = await liveFolderShare(ctx, ctx.input.params.token);
+      if (folderShare) return showFolderShare(ctx, folderShare.share, folderShare.folder);
       const { share, file } = await liveShare(ctx.deps.db, ctx.input.params.token);
       ctx.set("Cache-Control", "no-store");
       ctx.body = publicShareView(share, file);
@@ -53,7 +68,7 @@ export const publicShareRoutes = [
     path: "/s/:token/download",
     summary: "Download the shared file (counted; the password in the body, a form field or X-Share-Password)",
     description:
-      "Streams the file as an attachment. Each 200 counts one download, exactly: a link with maxDownloads=1 answers 200 once however many ask at once.",
+      "A link with no download limit answers 303 to a short-lived presigned GET of the file (attachment name and type fixed by its signature), so the bytes come from storage; the download is counted and logged then. A limited link streams the file as an attachment through the API. Each 200 or 303 counts one download, exactly: a link with maxDownloads=1 answers 200 once however many ask at once.",
     tag: "public shares",
     auth: "public",
     rateLimit: "public",
@@ -61,9 +76,13 @@ export const publicShareRoutes = [
     input: T.PublicDownloadSchema,
     responses: {
       200: {
-        description: "The file's bytes",
+        description: "The file's bytes (a link with a download limit)",
         mediaType: "application/octet-stream",
         headers: { "Content-Disposition": "attachment with the file's name" },
+      },
+      303: {
+        description: "A link with no download limit: GET the file from storage at Location",
+        headers: { Location: "A presigned GET, valid SHARE_DOWNLOAD_URL_SECONDS" },
       },
     },
     errors: [
@@ -77,16 +96,23 @@ export const publicShareRoutes = [
     ],
     handler: async (ctx) => {
       const { db } = ctx.deps;
+      const folderShare = await liveFolderShare(ctx, ctx.input.params.token);
+      if (folderShare) return downloadFolderShare(ctx, folderShare.share, ctx.input.body.password);
       const { share } = await liveShare(db, ctx.input.params.token);
       await checkSharePassword(ctx, share, ctx.input.body.password || headerPassword(ctx.get("X-Share-Password")));
-      // Before counting: a download refused for want of a slot must not use up the link.
-      takeDownloadSlot(ctx);
+      // A limited link streams and holds a slot. Taken before counting: a download refused for want
+      // of a slot must not use up the link. A link with no limit redirects and holds nothing.
+      if (share.maxDownloads !== null) takeDownloadSlot(ctx);
       const download = await countShareDownload(db, share.id);
       if (!download) {
         // Used up, expired, revoked or its file gone since we looked: liveShare() says which.
         await liveShare(db, ctx.input.params.token);
         throw new AppError(410, "share_gone", goneMessage("consumed"), { reason: "consumed" });
       }
+      emitShareDownloaded(ctx, share, download);
+      // The count decides, not the read above: a limit set meanwhile streams (a URL could be reused).
+      if (download.maxDownloads === null) return redirectShareDownload(ctx, share.id, download);
+      if (share.maxDownloads === null) await takeSlotForCounted(ctx, db, share.id);
       await streamShareDownload(ctx, share.id, download);
     },
   }),

@@ -61,7 +61,7 @@ describe("share download limits", () => {
     ({
       token,
       share: { id: shareId },
-    } = await shareFile(bed.server.url, owner, fileId));
+    } = await shareFile(bed.server.url, owner, fileId, { maxDownloads: 1_000_000 }));
   });
   afterEach(() => heldDownloads.splice(0).forEach((held) => held.drop()));
   afterAll(() => bed.close());
@@ -104,6 +104,16 @@ describe("share download limits", () => {
       });
       expect(busy.headers.get("retry-after")).not.toBeNull();
       expect(await downloadCount(once.share.id)).toBe(0);
+
+      // A link with no limit redirects to storage and holds no slot: it still answers while all are taken.
+      const unlimited = await shareFile(bed.server.url, owner, smallId);
+      const redirected = await fetch(`${patient.url}/s/${unlimited.token}/download`, {
+        method: "POST",
+        headers: { "X-Forwarded-For": ip },
+        redirect: "manual",
+      });
+      expect(redirected.status).toBe(303);
+      expect(await downloadCount(unlimited.share.id)).toBe(1);
 
       for (const h of held) h.drop();
       const served = await eventually(async () => {

@@ -8,6 +8,41 @@ import type { AppContext } from "../../context";
 import { clientIp } from "../../middleware/rate-limit";
 
 /**
+ * Answers a counted download of a link with no download limit with a 303 to a presigned GET of its
+ * object, so the bytes come from storage at its own speed and never pass through the API. The URL is
+ * signed by the read-only credential, its signature allows a GET of this one key and nothing else,
+ * it lives SHARE_DOWNLOAD_URL_SECONDS, and it fixes the attachment name and the detected type
+ * (response-content-disposition and response-content-type), so a holder cannot change them. Whoever holds the URL may fetch the
+ * object again until it expires: harmless for a link anyone may download without limit, which is why
+ * only those redirect (docs/shares.md). The access log gets its entry now, marked redirected, with
+ * the file's size: from here on storage sends the bytes and the API cannot see how many arrive. A
+ * missing object gives the download back and answers 410, as a streamed one does.
+ */
+export async function redirectShareDownload(
+  ctx: AppContext,
+  shareId: string,
+  download: CountedDownload,
+): Promise<void> {
+  const { db, storage, urls, metrics, config } = ctx.deps;
+  if ((await storage.objectSize(download.s3Key)) === null) {
+    await refundShareDownload(db, shareId);
+    throw new AppError(410, "share_gone", goneMessage("file_unavailable"), { reason: "file_unavailable" });
+  }
+  const url = await urls.download(download.s3Key, config.SHARE_DOWNLOAD_URL_SECONDS, download.name, download.mimeType);
+  await recordShareDownload(db, {
+    shareId,
+    ip: clientIp(ctx),
+    userAgent: ctx.get("User-Agent").slice(0, 512) || null,
+    bytes: download.sizeBytes,
+    redirected: true,
+  });
+  metrics.downloads.inc();
+  ctx.set("Cache-Control", "private, no-store");
+  ctx.status = 303;
+  ctx.redirect(url);
+}
+
+/**
  * Streams a counted download from S3 through the API: Koa pipes the object into the response, so
  * the S3 socket is read only as fast as the client takes the bytes (memory stays flat whatever the
  * size) and a client that goes away stops the S3 read. The object comes through the S3 client kept

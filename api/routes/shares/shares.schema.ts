@@ -21,22 +21,33 @@ const cursor = z
     }
   });
 
+/** Password a downloader must give; none or null for a link that needs none. 1–256 characters. */
+const password = z.string().min(1).max(256).nullish();
+/** When the link stops working (ISO 8601 with a time zone, in the future, within ten years); never when absent. */
+const expiresAt = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value))
+  .refine((date) => date.getTime() > Date.now(), "must be in the future")
+  .refine((date) => date.getTime() <= Date.now() + TEN_YEARS_MS, "must be within ten years")
+  .nullish();
+/** Downloads the link allows, 1–1000000; unlimited when absent. */
+const maxDownloads = z.number().int().min(1).max(1_000_000).nullish();
+
 export const SharesCreateSchema = z.object({
-  body: z.object({
-    /** The file to share: the caller's, ready and not in the trash. */
-    fileId: z.uuid(),
-    /** Password a downloader must give; none or null for a link that needs none. 1–256 characters. */
-    password: z.string().min(1).max(256).nullish(),
-    /** When the link stops working (ISO 8601 with a time zone, in the future, within ten years); never when absent. */
-    expiresAt: z.iso
-      .datetime({ offset: true })
-      .transform((value) => new Date(value))
-      .refine((date) => date.getTime() > Date.now(), "must be in the future")
-      .refine((date) => date.getTime() <= Date.now() + TEN_YEARS_MS, "must be within ten years")
-      .nullish(),
-    /** Downloads the link allows, 1–1000000; unlimited when absent. */
-    maxDownloads: z.number().int().min(1).max(1_000_000).nullish(),
-  }),
+  body: z
+    .object({
+      /** The file to share: the caller's, ready and not in the trash. */
+      fileId: z.uuid().optional(),
+      /** Or the folder to share (its ready files, subfolders included, as one ZIP): the caller's, not in the trash. */
+      folderId: z.uuid().optional(),
+      password,
+      expiresAt,
+      maxDownloads,
+    })
+    .refine((body) => (body.fileId === undefined) !== (body.folderId === undefined), {
+      message: "give either fileId or folderId",
+      path: ["fileId"],
+    }),
 });
 export type SharesCreateReq = z.infer<typeof SharesCreateSchema>;
 
@@ -83,3 +94,33 @@ export const PublicDownloadSchema = z.object({
   }),
 });
 export type PublicDownloadReq = z.infer<typeof PublicDownloadSchema>;
+
+export const SharesUpdateSchema = z.object({
+  params: shareParams,
+  body: z
+    .strictObject({
+      /** A new password (1–256 characters), or null to remove it. */
+      password: z.string().min(1).max(256).nullable().optional(),
+      /** A new expiry (in the future, within ten years), or null for none. */
+      expiresAt: expiresAt,
+      /** A new limit, not below the downloads already made, or null for none. */
+      maxDownloads: maxDownloads,
+    })
+    .refine((body) => Object.keys(body).length > 0, "name at least one of password, expiresAt, maxDownloads"),
+});
+export type SharesUpdateReq = z.infer<typeof SharesUpdateSchema>;
+
+export const ShareDownloadsSchema = z.object({
+  params: shareParams,
+  query: z.object({
+    /** Entries per page, newest first, 1–1000 (default 100). */
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    /** nextCursor of the previous page. */
+    cursor: z
+      .string()
+      .regex(/^[1-9][0-9]{0,15}$/, "is not a cursor this API gave out")
+      .transform(Number)
+      .optional(),
+  }),
+});
+export type ShareDownloadsReq = z.infer<typeof ShareDownloadsSchema>;

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { User, type Role } from "../../models";
+import { Plan, User, type Role } from "../../models";
 import { recordAudit } from "../record";
 import { revokeUserRefreshTokens } from "./refresh-tokens";
 
@@ -31,6 +31,8 @@ export interface UserChanges {
   quotaBytes?: number;
   disabled?: boolean;
   role?: Role;
+  /** The plan to put the user on (its quota is copied at once); null: no plan. */
+  planId?: string | null;
 }
 
 export interface UpdateUserByAdminProps {
@@ -41,7 +43,8 @@ export interface UpdateUserByAdminProps {
   ip: string;
 }
 
-export type UpdateUserByAdminResult = { ok: true; user: User } | { ok: false; reason: "not_found" | "self_lockout" };
+export type UpdateUserByAdminResult =
+  { ok: true; user: User } | { ok: false; reason: "not_found" | "self_lockout" | "unknown_plan" };
 
 /**
  * Applies an admin's changes to an account under a row lock, with one audit entry per change.
@@ -65,6 +68,16 @@ export async function updateUserByAdmin({
     const audit = (action: string, details: Record<string, unknown>) =>
       recordAudit(trx, { actorId, action, targetType: "user", targetId: userId, ip, details });
 
+    if (changes.planId !== undefined && changes.planId !== user.planId) {
+      // The plan's row lock: a plan edit cannot slip its old quota in between.
+      const plan = changes.planId ? await Plan.query(trx).findById(changes.planId).forShare() : null;
+      if (changes.planId && !plan) return { ok: false, reason: "unknown_plan" } as const;
+      patch.planId = changes.planId;
+      if (plan && plan.quotaBytes !== user.quotaBytes && changes.quotaBytes === undefined) {
+        patch.quotaBytes = plan.quotaBytes;
+      }
+      await audit("user.plan_changed", { from: user.planId, to: changes.planId, quotaBytes: patch.quotaBytes });
+    }
     if (changes.quotaBytes !== undefined && changes.quotaBytes !== user.quotaBytes) {
       patch.quotaBytes = changes.quotaBytes;
       await audit("user.quota_changed", { from: user.quotaBytes, to: changes.quotaBytes });

@@ -19,6 +19,8 @@ export interface AttemptLoginProps {
   email: string;
   password: string;
   ip: string;
+  /** The client's User-Agent, kept with the session it starts. */
+  userAgent: string | null;
   throttle: ThrottleSettings;
   refreshTtlSeconds: number;
 }
@@ -41,6 +43,7 @@ export async function attemptLogin({
   email,
   password,
   ip,
+  userAgent,
   throttle,
   refreshTtlSeconds,
 }: AttemptLoginProps): Promise<LoginResult> {
@@ -72,12 +75,19 @@ export async function attemptLogin({
       }
       return { outcome: "bad_credentials" } as const;
     }
-    if (user.disabledAt) return { outcome: "disabled" } as const;
+    // An account being deleted stays locked even if an admin enables it again.
+    if (user.disabledAt || user.deletionRequestedAt) return { outcome: "disabled" } as const;
     if (!user.emailVerifiedAt) return { outcome: "email_not_verified" } as const;
 
     await recordLoginSuccess(trx, key);
     const firstLogin = await claimFirstLogin(trx, user.id);
-    const { sessionId, refreshToken } = await startSession({ db: trx, userId: user.id, ttlSeconds: refreshTtlSeconds });
+    const { sessionId, refreshToken } = await startSession({
+      db: trx,
+      userId: user.id,
+      ttlSeconds: refreshTtlSeconds,
+      ip,
+      userAgent,
+    });
     await recordAudit(trx, {
       actorId: user.id,
       action: "user.login_succeeded",

@@ -10,6 +10,16 @@ export interface IssueRefreshTokenProps {
   /** The family (login session) the token continues; a login starts a new one. */
   familyId?: string;
   ttlSeconds: number;
+  /** Where and when the session began; every token of the family carries it, so the session list survives pruning. */
+  session: SessionOrigin;
+}
+
+/** What a session list shows of where a session began. */
+export interface SessionOrigin {
+  ip: string | null;
+  userAgent: string | null;
+  /** When the login happened; a new session: now. */
+  createdAt?: Date;
 }
 
 /** Stores a new refresh token (only its hash) and returns the token itself. */
@@ -18,6 +28,7 @@ export async function issueRefreshToken({
   userId,
   familyId,
   ttlSeconds,
+  session,
 }: IssueRefreshTokenProps): Promise<string> {
   const token = randomToken();
   await trx("refresh_tokens").insert({
@@ -25,6 +36,10 @@ export async function issueRefreshToken({
     familyId: familyId ?? randomUUID(),
     tokenHash: hashToken(token),
     expiresAt: trx.raw("now() + ?::int * interval '1 second'", [ttlSeconds]),
+    ip: session.ip,
+    userAgent: session.userAgent,
+    sessionCreatedAt: session.createdAt ?? trx.fn.now(),
+    lastUsedAt: trx.fn.now(),
   });
   return token;
 }
@@ -33,6 +48,9 @@ export interface StartSessionProps {
   db: Knex | Knex.Transaction;
   userId: string;
   ttlSeconds: number;
+  /** The client that logged in (shown in the session list); scripts and tests may leave it out. */
+  ip?: string | null;
+  userAgent?: string | null;
 }
 
 /** A new login session: a refresh-token family whose id the access tokens carry as `sid`. */
@@ -40,9 +58,17 @@ export async function startSession({
   db,
   userId,
   ttlSeconds,
+  ip,
+  userAgent,
 }: StartSessionProps): Promise<{ sessionId: string; refreshToken: string }> {
   const sessionId = randomUUID();
-  const refreshToken = await issueRefreshToken({ trx: db, userId, familyId: sessionId, ttlSeconds });
+  const refreshToken = await issueRefreshToken({
+    trx: db,
+    userId,
+    familyId: sessionId,
+    ttlSeconds,
+    session: { ip: ip ?? null, userAgent: userAgent ?? null },
+  });
   return { sessionId, refreshToken };
 }
 
@@ -90,7 +116,7 @@ export async function rotateRefreshToken({
       .whereNull("usedAt")
       .whereNull("revokedAt")
       .where("expiresAt", ">", trx.fn.now())
-      .update({ usedAt: trx.fn.now() }, ["userId", "familyId"]);
+      .update({ usedAt: trx.fn.now() }, ["userId", "familyId", "ip", "userAgent", "sessionCreatedAt"]);
     if (!spent) {
       const known = await trx("refresh_tokens").where({ tokenHash }).first("userId", "familyId", "usedAt");
       if (!known?.usedAt) return { ok: false, reason: "invalid" } as const;
@@ -106,11 +132,17 @@ export async function rotateRefreshToken({
       return { ok: false, reason: "reused" } as const;
     }
     const user = await User.query(trx).findById(spent.userId);
-    if (!user || user.disabledAt) {
+    if (!user || user.disabledAt || user.deletionRequestedAt) {
       await revokeFamily(trx, spent.familyId);
       return { ok: false, reason: "invalid" } as const;
     }
-    const refreshToken = await issueRefreshToken({ trx, userId: user.id, familyId: spent.familyId, ttlSeconds });
+    const refreshToken = await issueRefreshToken({
+      trx,
+      userId: user.id,
+      familyId: spent.familyId,
+      ttlSeconds,
+      session: { ip: spent.ip, userAgent: spent.userAgent, createdAt: spent.sessionCreatedAt ?? undefined },
+    });
     return { ok: true, user, refreshToken, sessionId: spent.familyId } as const;
   });
 }

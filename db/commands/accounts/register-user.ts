@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { hashPassword } from "../../../lib/passwords";
 import { User } from "../../models";
+import { FREE_PLAN } from "../plans/plans";
 import { recordAudit } from "../record";
 import { createEmailVerification } from "./email-verification";
 
@@ -45,7 +46,12 @@ export async function registerUser(props: RegisterUserProps): Promise<RegisterUs
         name: props.name,
         passwordHash,
         role: "user",
-        quotaBytes: props.quotaBytes,
+        // New accounts get the free plan and its quota when the plan exists (db:seed makes it).
+        quotaBytes: trx.raw("coalesce((SELECT quota_bytes FROM plans WHERE name = ?), ?)", [
+          FREE_PLAN,
+          props.quotaBytes,
+        ]),
+        planId: trx.raw("(SELECT id FROM plans WHERE name = ?)", [FREE_PLAN]),
       })
       .onConflict()
       .ignore()

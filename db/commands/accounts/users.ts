@@ -13,8 +13,8 @@ export async function findUserByEmail(db: Knex | Knex.Transaction, email: string
     .first();
 }
 
-/** The user an access token names, if they still exist and are not disabled. */
+/** The user an access token names, if they still exist, are not disabled and are not being deleted. */
 export async function findActiveUser(db: Knex, userId: string): Promise<User | undefined> {
   const user = await User.query(db).findById(userId);
-  return user && !user.disabledAt ? user : undefined;
+  return user && !user.disabledAt && !user.deletionRequestedAt ? user : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { USED_BYTES_STATUSES, statusesWhere } from "../../../lib/file-status";
 
 export interface Range {
   from: Date;
@@ -125,7 +126,8 @@ export async function topUploaders(db: Knex, { from, to }: Range, limit: number)
 /** Files waiting: open uploads, and files in processing (scan not finished). */
 export async function uploadQueue(db: Knex) {
   const { rows } = await db.raw<{ rows: { status: string; files: string }[] }>(
-    `SELECT status, count(*) AS files FROM files WHERE status IN ('uploading', 'processing') GROUP BY status`,
+    `SELECT status, count(*) AS files FROM files WHERE status = ANY(?) GROUP BY status`,
+    [statusesWhere((rule) => !rule.terminal)],
   );
   const of = (status: string) => count(rows.find((row) => row.status === status)?.files);
   return { pending: of("uploading"), processing: of("processing") };
@@ -135,8 +137,9 @@ export async function uploadQueue(db: Knex) {
 export async function storageCounts(db: Knex) {
   const { rows } = await db.raw<{ rows: { users: string; files: string; total_bytes: string | null }[] }>(
     `SELECT (SELECT count(*) FROM users) AS users,
-            (SELECT count(*) FROM files WHERE status IN ('processing', 'ready')) AS files,
+            (SELECT count(*) FROM files WHERE status = ANY(?)) AS files,
             (SELECT sum(used_bytes) FROM users) AS total_bytes`,
+    [USED_BYTES_STATUSES],
   );
   return { users: count(rows[0].users), files: count(rows[0].files), totalBytes: count(rows[0].total_bytes) };
 }

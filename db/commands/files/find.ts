@@ -2,6 +2,11 @@ import type { Knex } from "knex";
 import { notFound } from "../../../lib/errors";
 import { File, Folder } from "../../models";
 
+/** Any file by id, or undefined: for workflows' activities, which act for no user. */
+export async function findFile(db: Knex | Knex.Transaction, fileId: string): Promise<File | undefined> {
+  return File.query(db).findById(fileId);
+}
+
 /** The user's file, trashed or not; another user's file is "not found". */
 export async function findOwnedFile(db: Knex | Knex.Transaction, ownerId: string, fileId: string): Promise<File> {
   const file = await File.query(db).findOne({ id: fileId, ownerId });

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { badRequest, conflict } from "../../../lib/errors";
+import { LISTED_STATUSES } from "../../../lib/file-status";
 import { File, Folder } from "../../models";
 import { recordAudit } from "../record";
 import { findLiveFolder, findOwnedFolder, isNameTaken, lockOwnedFolder } from "./find";
@@ -177,7 +178,7 @@ export async function listFolderContent(
     const query = File.query(db)
       .where({ ownerId, folderId })
       .whereNull("trashedAt")
-      .whereNot({ status: "failed" })
+      .whereIn("status", LISTED_STATUSES)
       .orderBy([{ column: "name" }, { column: "id" }])
       .limit(room);
     if (after?.kind === "file") query.whereRaw("(name, id) > (?, ?::uuid)", [after.name, after.id]);

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { NAME_HOLDING_STATUSES } from "../../../lib/file-status";
 import { alternativeName } from "../../../lib/names";
 
 /**
@@ -18,7 +19,7 @@ export async function freeName(
       : trx("files")
           .where({ owner_id: ownerId, folder_id: parentId })
           .whereNull("trashed_at")
-          .whereIn("status", ["uploading", "processing", "ready"]);
+          .whereIn("status", NAME_HOLDING_STATUSES);
   const taken = new Set<string>(await query.pluck("name"));
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? name : alternativeName(name, n);

@@ -1,21 +1,18 @@
 import type { Knex } from "knex";
+import { fileKey, quarantineKey } from "../../../lib/object-keys";
 import type { Storage } from "../../../lib/s3";
 import { File, Share } from "../../models";
 import { recordAudit, recordUploadEvent } from "../record";
 import { deleteFilePermanently } from "./manage";
 import { shiftBytes } from "./quota";
 
-/** Where an infected file's object goes. */
-export const quarantineKey = (file: Pick<File, "ownerId" | "id">) => `quarantine/${file.ownerId}/${file.id}`;
-export const thumbnailKey = (file: Pick<File, "ownerId" | "id">) => `thumbnails/${file.ownerId}/${file.id}.webp`;
-
 /** processing → ready with its checksum. False when the file is gone or no longer processing. */
 export async function markFileReady(db: Knex, fileId: string, sha256: string): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const [file] = (await File.query(trx)
+    const [file] = await File.query(trx)
       .patch({ status: "ready", sha256, scannedAt: new Date() })
       .where({ id: fileId, status: "processing" })
-      .returning("*")) as unknown as File[];
+      .returning("*");
     if (!file) return false;
     await recordUploadEvent(trx, {
       fileId,
@@ -51,12 +48,12 @@ export async function quarantineFile(
   const { fileId, signature, sha256 } = props;
   const file = await File.query(db).findById(fileId);
   if (!file) return { quarantined: false, trimmed: [] };
-  const originalKey = `${file.ownerId}/${file.id}`;
+  const originalKey = fileKey(file);
   const target = quarantineKey(file);
   if (file.status === "processing") await storage.copyObject(originalKey, target);
 
   const transitioned = await db.transaction(async (trx) => {
-    const [moved] = (await File.query(trx)
+    const [moved] = await File.query(trx)
       .patch({
         status: "quarantined",
         s3Key: target,
@@ -67,7 +64,7 @@ export async function quarantineFile(
         trashRootId: fileId,
       })
       .where({ id: fileId, status: "processing" })
-      .returning("*")) as unknown as File[];
+      .returning("*");
     if (!moved) return false;
     await shiftBytes(trx, moved.ownerId, { used: -moved.sizeBytes });
     await Share.query(trx).patch({ revokedAt: new Date() }).where({ fileId }).whereNull("revokedAt");
@@ -134,10 +131,10 @@ export async function trimQuarantine(db: Knex, storage: Storage, ownerId: string
  */
 export async function rejectFile(db: Knex, storage: Storage, fileId: string, reason: string): Promise<boolean> {
   const transitioned = await db.transaction(async (trx) => {
-    const [file] = (await File.query(trx)
+    const [file] = await File.query(trx)
       .patch({ status: "rejected", statusReason: reason })
       .where({ id: fileId, status: "processing" })
-      .returning("*")) as unknown as File[];
+      .returning("*");
     if (!file) return false;
     await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
     await recordUploadEvent(trx, {
@@ -160,6 +157,51 @@ export async function rejectFile(db: Knex, storage: Storage, fileId: string, rea
   const file = await File.query(db).findById(fileId);
   if (file?.status === "rejected") await storage.deleteObject(file.s3Key);
   return transitioned;
+}
+
+/** Records a preview for a file that is still ready (false: deleted or no longer ready meanwhile). */
+export async function setPreview(db: Knex, fileId: string, key: string): Promise<boolean> {
+  return (await File.query(db).patch({ previewKey: key }).where({ id: fileId, status: "ready" })) > 0;
+}
+
+/** What the scan pass found besides the verdict, recorded while the file is still processing. */
+export async function recordScanFindings(
+  db: Knex,
+  fileId: string,
+  findings: { detectedMimeType: string; scanCoverage: "full" | "windowed" },
+): Promise<void> {
+  await File.query(db).patch(findings).where({ id: fileId, status: "processing" });
+}
+
+/**
+ * processing → failed with its reason (the object is gone, so it can never be scanned): never
+ * served, bytes refunded, the upload event and audit entry written. Safe to repeat.
+ */
+export async function failFile(db: Knex, fileId: string, reason: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const [file] = await File.query(trx)
+      .patch({ status: "failed", statusReason: reason })
+      .where({ id: fileId, status: "processing" })
+      .returning("*");
+    if (!file) return false;
+    await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
+    await recordUploadEvent(trx, {
+      fileId,
+      userId: file.ownerId,
+      type: "scan_error",
+      mimeType: file.mimeType,
+      bytes: file.sizeBytes,
+      reason,
+    });
+    await recordAudit(trx, {
+      actorId: null,
+      action: "file.failed",
+      targetType: "file",
+      targetId: fileId,
+      details: { reason },
+    });
+    return true;
+  });
 }
 
 /** Records a thumbnail for a file that still exists. */

@@ -1,11 +1,13 @@
 import type { Knex } from "knex";
 import type { QueryBuilder } from "objection";
 import { badRequest, conflict } from "../../../lib/errors";
+import { statusRule } from "../../../lib/file-status";
 import type { Storage } from "../../../lib/s3";
 import { File, Folder, Share } from "../../models";
 import { recordAudit } from "../record";
 import { findLiveFolder, isNameTaken, lockOwnedFile } from "./find";
 import { freeName } from "./free-name";
+import { type ObjectDeletion, carryOutObjectDeletions, recordObjectDeletions } from "./object-deletions";
 import { shiftBytes } from "./quota";
 
 const nameTaken = () => conflict("name_taken", "An item with this name already exists here.");
@@ -86,8 +88,10 @@ export interface DeleteFileProps {
 
 /**
  * Deletes a file for good: row gone, its shares revoked, the bytes it still held released (used for
- * processing/ready, reserved for an open upload), then object, thumbnail and any open multipart
- * upload removed from S3. Returns false when there was nothing to delete.
+ * processing/ready, reserved for an open upload), and, in the same transaction, its object,
+ * thumbnail, preview and any open multipart upload recorded for deletion. Those are then removed
+ * from S3, or later by housekeeping while S3 is away: once the row is gone nothing here throws for
+ * storage. Returns false when there was nothing to delete.
  */
 export async function deleteFilePermanently({
   db,
@@ -102,7 +106,7 @@ export async function deleteFilePermanently({
     const query = File.query(trx).delete().where({ id: fileId });
     if (ownerId) query.where({ ownerId });
     if (onlyWhere) query.where((builder) => onlyWhere(builder as unknown as QueryBuilder<File, number>));
-    const [file] = (await query.returning("*")) as unknown as File[];
+    const [file] = await query.returning("*");
     if (!file) return null;
     // The delete already set the file's shares' file_id to NULL (ON DELETE SET NULL): find them by that.
     await Share.query(trx)
@@ -110,9 +114,9 @@ export async function deleteFilePermanently({
       .where({ ownerId: file.ownerId })
       .whereNull("fileId")
       .whereNull("revokedAt");
-    if (file.status === "uploading") await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
-    if (file.status === "processing" || file.status === "ready")
-      await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
+    const counter = statusRule(file.status).countsAgainstQuota;
+    if (counter === "reserved_bytes") await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
+    if (counter === "used_bytes") await shiftBytes(trx, file.ownerId, { used: -file.sizeBytes });
     await recordAudit(trx, {
       actorId,
       action: "file.deleted",
@@ -120,12 +124,13 @@ export async function deleteFilePermanently({
       targetId: fileId,
       details: { reason, ownerId: file.ownerId, sizeBytes: file.sizeBytes, status: file.status },
     });
-    return file;
+    const objects: ObjectDeletion[] = [{ key: file.s3Key, uploadId: file.uploadId, reason: "file_deleted" }];
+    for (const key of [file.thumbnailKey, file.previewKey]) if (key) objects.push({ key, reason: "file_deleted" });
+    return recordObjectDeletions(trx, objects);
   });
   if (!deleted) return false;
-  if (deleted.uploadId) await storage.abortMultipartUpload(deleted.s3Key, deleted.uploadId);
-  await storage.deleteObject(deleted.s3Key);
-  if (deleted.thumbnailKey) await storage.deleteObject(deleted.thumbnailKey);
+  // The row is gone for good: S3 being away now only delays the objects (housekeeping finishes them).
+  await carryOutObjectDeletions(db, storage, deleted);
   return true;
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { QUOTA_STATUSES } from "../../../lib/file-status";
 import { User } from "../../models";
 
 /**
@@ -17,4 +18,14 @@ export async function shiftBytes(
   await User.query(trx)
     .patch(patch as Partial<User>)
     .where("id", userId);
+}
+
+/** How many files count against the plan's file limit: GET /me's filesCount (QUOTA_STATUSES, trashed ones included). Exact inside a transaction that holds the user's row lock. */
+export async function countHeldFiles(db: Knex | Knex.Transaction, userId: string): Promise<number> {
+  const row = (await db("files")
+    .where({ ownerId: userId })
+    .whereIn("status", QUOTA_STATUSES)
+    .count({ count: "*" })
+    .first()) as { count: string | number };
+  return Number(row.count);
 }

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { LISTED_STATUSES } from "../../../lib/file-status";
 
 export interface SearchCursor {
   name: string;
@@ -47,12 +48,12 @@ export async function searchNames(db: Knex, ownerId: string, text: string, limit
          FROM folders WHERE owner_id = ? AND trashed_at IS NULL AND lower(name) LIKE ? ESCAPE '\\'
        UNION ALL
        SELECT 'file', id, name, folder_id, status, size_bytes, mime_type, updated_at
-         FROM files WHERE owner_id = ? AND trashed_at IS NULL AND status <> 'failed' AND lower(name) LIKE ? ESCAPE '\\'
+         FROM files WHERE owner_id = ? AND trashed_at IS NULL AND status = ANY(?) AND lower(name) LIKE ? ESCAPE '\\'
      ) hits
      WHERE ${after ? "(name, id) > (?, ?::uuid)" : "true"}
      ORDER BY name, id
      LIMIT ?`,
-    [ownerId, pattern, ownerId, pattern, ...(after ? [after.name, after.id] : []), limit + 1],
+    [ownerId, pattern, ownerId, LISTED_STATUSES, pattern, ...(after ? [after.name, after.id] : []), limit + 1],
   );
   const page = rows.slice(0, limit);
   const paths = await folderPaths(db, [

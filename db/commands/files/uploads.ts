@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
 import { AppError, badRequest, conflict, notFound, tooManyRequests } from "../../../lib/errors";
+import { fileKey } from "../../../lib/object-keys";
 import { type Storage, isClientError, isMissing } from "../../../lib/s3";
 import { type StoredPart, checkParts, planUpload } from "../../../lib/upload-plan";
 import { File, User } from "../../models";
 import { recordAudit, recordUploadEvent } from "../record";
 import { findLiveFolder, findOwnedFile, isNameTaken } from "./find";
-import { shiftBytes } from "./quota";
+import { carryOutObjectDeletions, recordObjectDeletions } from "./object-deletions";
+import { countHeldFiles, shiftBytes } from "./quota";
+import { planLimitsOf } from "../plans/plans";
 
 export interface StartUploadProps {
   db: Knex;
@@ -22,15 +25,21 @@ export interface StartUploadProps {
 
 /**
  * Opens a multipart upload and reserves its size against the quota in one row-locked transaction:
- * the reserved sum can never pass the quota, whatever runs in parallel.
+ * the reserved sum can never pass the quota, nor the file count the plan's limit, whatever runs in
+ * parallel. The largest file is the smaller of PUBLIC_MAX_BYTES and the plan's max file size.
  */
 export async function startUpload(props: StartUploadProps): Promise<File> {
   const { db, storage, ownerId, name, sizeBytes, mimeType, folderId, limits } = props;
-  if (sizeBytes > limits.maxFileBytes) {
-    throw new AppError(413, "file_too_large", `Files may be at most ${limits.maxFileBytes} bytes.`);
+  const owner = await User.query(db).findById(ownerId);
+  if (!owner) throw notFound("user");
+  const plan = await planLimitsOf(db, owner.planId);
+  const maxFileBytes = Math.min(limits.maxFileBytes, plan?.maxFileBytes ?? Infinity);
+  if (sizeBytes > maxFileBytes) {
+    const details = { maxFileBytes, plan: plan?.name ?? null };
+    throw new AppError(413, "file_too_large", `Files may be at most ${maxFileBytes} bytes.`, details);
   }
   const fileId = randomUUID();
-  const s3Key = `${ownerId}/${fileId}`;
+  const s3Key = fileKey({ ownerId, id: fileId });
   const uploadId = await storage.createMultipartUpload(s3Key, mimeType);
   try {
     return await db.transaction(async (trx) => {
@@ -40,6 +49,11 @@ export async function startUpload(props: StartUploadProps): Promise<File> {
       const open = await File.query(trx).where({ ownerId, status: "uploading" }).resultSize();
       if (open >= limits.maxOpenUploads) {
         throw tooManyRequests("too_many_uploads", `At most ${limits.maxOpenUploads} uploads may be open at once.`, 60);
+      }
+      // The user's row lock makes parallel inits count one after another, so the limit cannot be overshot.
+      const maxFiles = (await planLimitsOf(trx, user.planId))?.maxFiles;
+      if (maxFiles !== undefined && (await countHeldFiles(trx, ownerId)) >= maxFiles) {
+        throw new AppError(413, "file_count_exceeded", `Your plan allows ${maxFiles} files.`, { maxFiles });
       }
       const reserved = await User.query(trx)
         .patch({ reservedBytes: User.raw("reserved_bytes + ?", [sizeBytes]) as unknown as number })
@@ -116,8 +130,8 @@ export interface FailUploadProps {
 }
 
 /**
- * Closes an open upload as failed: S3 multipart aborted (or the object deleted), reservation
- * released. Only the call that moves the row out of "uploading" releases bytes, so repeating it is
+ * Closes an open upload as failed: reservation released and, recorded in the same transaction, S3
+ * multipart aborted and any object deleted (now, or by housekeeping while S3 is away). Only the call that moves the row out of "uploading" releases bytes, so repeating it is
  * harmless. Returns false when the upload was not open.
  */
 export async function failUpload({
@@ -133,7 +147,7 @@ export async function failUpload({
       .patch({ status: "failed", statusReason: reason, lastHeartbeatAt: null })
       .where({ id: fileId, status: "uploading" });
     if (idleSince) query.whereRaw("coalesce(last_heartbeat_at, created_at) < ?", [idleSince]);
-    const [file] = (await query.returning("*")) as unknown as File[];
+    const [file] = await query.returning("*");
     if (!file) return null;
     await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
     await recordUploadEvent(trx, {
@@ -151,13 +165,10 @@ export async function failUpload({
       targetId: fileId,
       details: { reason },
     });
-    return file;
+    return recordObjectDeletions(trx, [{ key: file.s3Key, uploadId: file.uploadId, reason: "upload_failed" }]);
   });
-  const file = closed ?? (await File.query(db).findById(fileId));
-  if (file?.status === "failed") {
-    if (file.uploadId) await storage.abortMultipartUpload(file.s3Key, file.uploadId);
-    await storage.deleteObject(file.s3Key);
-  }
+  // Committed: S3 being away now only delays the cleanup (housekeeping finishes it), never fails the call.
+  if (closed) await carryOutObjectDeletions(db, storage, closed);
   return closed !== null;
 }
 
@@ -221,10 +232,12 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
     try {
       await storage.completeMultipartUpload(file.s3Key, file.uploadId!, parts);
     } catch (error) {
-      // The parts were checked, so S3 refusing them (4xx) means they changed meanwhile: the client's to fix.
-      if (isClientError(error))
-        throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
-      if (!isMissing(error)) throw error;
+      // The parts were checked, so S3 refusing them (4xx) means they changed meanwhile: the client's to
+      // fix, unless a parallel call (on this API process or another) assembled the object first.
+      if (isClientError(error) && !isMissing(error)) {
+        if ((await storage.objectSize(file.s3Key)) !== file.sizeBytes)
+          throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
+      } else if (!isMissing(error)) throw error;
     }
   }
   const storedBytes = await storage.objectSize(file.s3Key);
@@ -238,10 +251,10 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
     });
   }
   return db.transaction(async (trx) => {
-    const [moved] = (await File.query(trx)
+    const [moved] = await File.query(trx)
       .patch({ status: "processing", uploadId: null, lastHeartbeatAt: null })
       .where({ id: fileId, status: "uploading" })
-      .returning("*")) as unknown as File[];
+      .returning("*");
     if (!moved) return { file: await findOwnedFile(trx, ownerId, fileId), completedNow: false };
     await shiftBytes(trx, ownerId, { reserved: -moved.sizeBytes, used: moved.sizeBytes });
     await recordUploadEvent(trx, {

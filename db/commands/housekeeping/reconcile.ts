@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { USED_BYTES_STATUSES } from "../../../lib/file-status";
 import type { StorageFindings } from "../../../lib/housekeeping";
 import { type FileStatus, User } from "../../models";
 import { recordAudit } from "../record";
@@ -50,10 +51,10 @@ export interface UsedBytesCheck {
 }
 
 const rightUsedBytes = `SELECT coalesce(sum(size_bytes), 0)::bigint AS total
-  FROM files WHERE owner_id = ? AND status IN ('processing', 'ready')`;
+  FROM files WHERE owner_id = ? AND status = ANY(?)`;
 
 /**
- * Sets the user's used_bytes to the sum of their files in processing or ready (trashed ones
+ * Sets the user's used_bytes to the sum of their files in USED_BYTES_STATUSES (processing, ready) (trashed ones
  * included: they count until purged), in one UPDATE, and records drift and findings in the audit
  * log when there is anything to say. The user's row is locked first: every transaction that moves
  * the counter holds that lock from its own update to its commit, so the sum read after it is
@@ -71,7 +72,7 @@ export async function reconcileUsedBytes(
     const before = user.usedBytes;
     let after = before;
     if (dryRun) {
-      const { rows } = await trx.raw<{ rows: { total: number }[] }>(rightUsedBytes, [userId]);
+      const { rows } = await trx.raw<{ rows: { total: number }[] }>(rightUsedBytes, [userId, USED_BYTES_STATUSES]);
       after = rows[0].total;
     } else {
       const { rows } = await trx.raw<{ rows: { usedBytes: number }[] }>(
@@ -79,7 +80,7 @@ export async function reconcileUsedBytes(
            FROM (${rightUsedBytes}) AS right_value
           WHERE users.id = ? AND users.used_bytes <> right_value.total
           RETURNING users.used_bytes AS "usedBytes"`,
-        [userId, userId],
+        [userId, USED_BYTES_STATUSES, userId],
       );
       if (rows.length) after = rows[0].usedBytes;
     }

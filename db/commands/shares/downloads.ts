@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { SERVABLE_STATUSES, sqlStatusList } from "../../../lib/file-status";
 import { ShareDownload } from "../../models";
 
 /**
@@ -8,7 +9,7 @@ import { ShareDownload } from "../../models";
 export const LIVE_SHARE_SQL = `s.revoked_at IS NULL
   AND (s.expires_at IS NULL OR s.expires_at > now())
   AND (s.max_downloads IS NULL OR s.download_count < s.max_downloads)
-  AND f.status = 'ready' AND f.trashed_at IS NULL`;
+  AND f.status IN (${sqlStatusList(SERVABLE_STATUSES)}) AND f.trashed_at IS NULL`;
 
 /** What a counted download streams. */
 export interface CountedDownload {
@@ -17,6 +18,8 @@ export interface CountedDownload {
   sizeBytes: number;
   mimeType: string;
   downloadCount: number;
+  /** The link's limit as this count found it: null (no limit) redirects, a limit streams. */
+  maxDownloads: number | null;
 }
 
 /**
@@ -29,8 +32,8 @@ export async function countShareDownload(db: Knex, shareId: string): Promise<Cou
     `UPDATE shares s SET download_count = s.download_count + 1, updated_at = now()
        FROM files f
       WHERE s.id = ? AND f.id = s.file_id AND ${LIVE_SHARE_SQL}
-      RETURNING f.s3_key AS "s3Key", f.name, f.size_bytes AS "sizeBytes", f.mime_type AS "mimeType",
-                s.download_count AS "downloadCount"`,
+      RETURNING f.s3_key AS "s3Key", f.name, f.size_bytes AS "sizeBytes", COALESCE(f.detected_mime_type, 'application/octet-stream') AS "mimeType",
+                s.download_count AS "downloadCount", s.max_downloads AS "maxDownloads"`,
     [shareId],
   );
   return rows[0] ?? null;
@@ -45,16 +48,21 @@ export interface ShareDownloadEntry {
   shareId: string;
   ip: string | null;
   userAgent: string | null;
-  /** Bytes handed to the connection, which is less than the file when the client went away. */
+  /**
+   * Bytes handed to the connection, which is less than the file when the client went away; for a
+   * redirected download, the file's size (storage sends the bytes, the API does not see them).
+   */
   bytes: number;
+  /** Answered with a redirect to a presigned GET (a link with no download limit). */
+  redirected?: boolean;
 }
 
 /** Appends to the link's access log; nothing happens when the share was deleted meanwhile (cleanup). */
 export async function recordShareDownload(db: Knex, entry: ShareDownloadEntry): Promise<void> {
   await db.raw(
-    `INSERT INTO share_downloads (share_id, ip, user_agent, bytes)
-     SELECT id, ?, ?, ? FROM shares WHERE id = ?`,
-    [entry.ip, entry.userAgent, entry.bytes, entry.shareId],
+    `INSERT INTO share_downloads (share_id, ip, user_agent, bytes, redirected)
+     SELECT id, ?, ?, ?, ? FROM shares WHERE id = ?`,
+    [entry.ip, entry.userAgent, entry.bytes, entry.redirected ?? false, entry.shareId],
   );
 }
 

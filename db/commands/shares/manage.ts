@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { conflict, notFound } from "../../../lib/errors";
+import { SERVABLE_STATUSES, statusRule } from "../../../lib/file-status";
 import { hashPassword } from "../../../lib/passwords";
 import { randomToken } from "../../../lib/tokens";
 import { File, Share } from "../../models";
@@ -37,9 +38,17 @@ export async function createShare(props: CreateShareProps): Promise<Share> {
       .raw<{ rows: { id: string }[] }>(
         `INSERT INTO shares (file_id, owner_id, token, password_hash, expires_at, max_downloads)
          SELECT id, owner_id, ?, ?, ?, ? FROM files
-          WHERE id = ? AND owner_id = ? AND status = 'ready' AND trashed_at IS NULL
+          WHERE id = ? AND owner_id = ? AND status = ANY(?) AND trashed_at IS NULL
          RETURNING id`,
-        [randomToken(), passwordHash, props.expiresAt ?? null, props.maxDownloads ?? null, fileId, ownerId],
+        [
+          randomToken(),
+          passwordHash,
+          props.expiresAt ?? null,
+          props.maxDownloads ?? null,
+          fileId,
+          ownerId,
+          SERVABLE_STATUSES,
+        ],
       )
       .catch((error: unknown) => {
         if (isMissingReference(error)) throw notFound("file");
@@ -66,7 +75,7 @@ export async function createShare(props: CreateShareProps): Promise<Share> {
 
 async function whyNotShareable(trx: Knex.Transaction, ownerId: string, fileId: string) {
   const file: File = await findOwnedFile(trx, ownerId, fileId);
-  if (file.status !== "ready")
+  if (!statusRule(file.status).servable)
     return conflict("not_ready", `The file is ${file.status}; only ready files can be shared.`);
   return conflict("file_trashed", "Restore the file from the trash to share it.");
 }
@@ -84,11 +93,11 @@ export interface RevokeShareProps {
  */
 export async function revokeShare({ db, ownerId, shareId, ip }: RevokeShareProps): Promise<Share> {
   return db.transaction(async (trx) => {
-    const [revoked] = (await Share.query(trx)
+    const [revoked] = await Share.query(trx)
       .patch({ revokedAt: new Date() })
       .where({ id: shareId, ownerId })
       .whereNull("revokedAt")
-      .returning("*")) as unknown as Share[];
+      .returning("*");
     if (!revoked) return findOwnedShare(trx, ownerId, shareId);
     await recordAudit(trx, {
       actorId: ownerId,

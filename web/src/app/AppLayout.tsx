@@ -1,6 +1,14 @@
 import { AppShell, Burger, Group, Menu, NavLink, Progress, Stack, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconChartBar, IconChevronDown, IconFolder, IconLink, IconLogout, IconTrash } from "@tabler/icons-react";
+import {
+  IconChartBar,
+  IconChevronDown,
+  IconFolder,
+  IconLink,
+  IconLogout,
+  IconSettings,
+  IconTrash,
+} from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Suspense } from "react";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
@@ -12,6 +20,7 @@ import { formatBytes } from "../lib/format";
 import { meKeys } from "../lib/api/query-keys";
 import { SearchBox } from "../features/files/SearchBox";
 import { UploadsPanel } from "../features/uploads-panel/UploadsPanel";
+import { NotificationsBell } from "../features/notifications/NotificationsBell";
 
 function QuotaBar() {
   const { data } = useQuery({ queryKey: meKeys.me(), queryFn: async () => unwrap(await api.GET("/me")) });
@@ -58,6 +67,9 @@ function UserMenu() {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>{session?.user.email}</Menu.Label>
+        <Menu.Item leftSection={<IconSettings size={16} />} component={Link} to="/settings">
+          Settings
+        </Menu.Item>
         <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void logout()}>
           Log out
         </Menu.Item>
@@ -70,6 +82,7 @@ const links = [
   { to: "/", label: "My files", icon: IconFolder, match: (path: string) => path === "/" || path.startsWith("/f/") },
   { to: "/shares", label: "Shared links", icon: IconLink, match: (path: string) => path === "/shares" },
   { to: "/trash", label: "Trash", icon: IconTrash, match: (path: string) => path === "/trash" },
+  { to: "/settings", label: "Settings", icon: IconSettings, match: (path: string) => path === "/settings" },
 ];
 
 /** The signed-in app: navbar (collapses behind a burger below 768 px), header with search, content. */
@@ -96,7 +109,10 @@ export function AppLayout() {
             </Text>
           </Group>
           <SearchBox />
-          <UserMenu />
+          <Group gap="xs" wrap="nowrap">
+            <NotificationsBell />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm" aria-label="Main">

@@ -1,7 +1,9 @@
 import { lazy } from "react";
 import { createBrowserRouter } from "react-router";
+import { ForgotPasswordPage } from "../features/account/ForgotPasswordPage";
 import { LoginPage } from "../features/account/LoginPage";
 import { RegisterPage } from "../features/account/RegisterPage";
+import { ResetPasswordPage } from "../features/account/ResetPasswordPage";
 import { VerifyPage } from "../features/account/VerifyPage";
 import { AppLayout } from "./AppLayout";
 import { RequireSession } from "./RequireSession";
@@ -13,11 +15,14 @@ const TrashPage = lazy(() => import("../features/files/TrashPage"));
 const SharesPage = lazy(() => import("../features/shares/SharesPage"));
 const SharePage = lazy(() => import("../features/share-page/SharePage"));
 const AdminPage = lazy(() => import("../features/admin/AdminPage"));
+const SettingsPage = lazy(() => import("../features/account/SettingsPage"));
 
 export const router = createBrowserRouter([
   { path: "/login", element: <LoginPage /> },
   { path: "/register", element: <RegisterPage /> },
   { path: "/verify", element: <VerifyPage /> },
+  { path: "/forgot", element: <ForgotPasswordPage /> },
+  { path: "/reset", element: <ResetPasswordPage /> },
   { path: "/s/:token", element: <SharePage /> },
   {
     element: (
@@ -31,6 +36,7 @@ export const router = createBrowserRouter([
       { path: "/trash", element: <TrashPage /> },
       { path: "/shares", element: <SharesPage /> },
       { path: "/admin", element: <AdminPage /> },
+      { path: "/settings", element: <SettingsPage /> },
     ],
   },
   { path: "*", element: <NotFoundPage /> },

@@ -1,9 +1,10 @@
 import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { AuthCard } from "../../components/AuthCard";
 import { ApiError, api, errorMessage, unwrap } from "../../lib/api/client";
 import { sessionStore } from "../../lib/api/session";
+import { clearLoginFlash, peekLoginFlash } from "./flash";
 
 export function LoginPage() {
   const navigate = useNavigate();
@@ -12,6 +13,8 @@ export function LoginPage() {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [flash] = useState(peekLoginFlash);
+  useEffect(clearLoginFlash, []);
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -47,6 +50,16 @@ export function LoginPage() {
       <form onSubmit={(e) => void submit(e)}>
         <Stack>
           {params.get("verified") && <Alert color="green">Your address is confirmed. Log in to start.</Alert>}
+          {params.get("reset") && (
+            <Alert color="green" role="status">
+              Your password is changed and every session was signed out. Log in with the new password.
+            </Alert>
+          )}
+          {flash === "account_deleted" && (
+            <Alert color="green" role="status">
+              Your account is being deleted. Thank you for using Coffer.
+            </Alert>
+          )}
           {error && (
             <Alert color="red" role="alert">
               {error}
@@ -70,6 +83,9 @@ export function LoginPage() {
           <Button type="submit" loading={busy}>
             Log in
           </Button>
+          <Anchor component={Link} to="/forgot" size="sm">
+            Forgot your password?
+          </Anchor>
         </Stack>
       </form>
     </AuthCard>

@@ -2,12 +2,14 @@ import { Alert, Loader, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { ApiError, errorMessage } from "../../lib/api/client";
 import { AnalyticsSection } from "./AnalyticsSection";
 import { CleanupSection } from "./CleanupSection";
+import { ConcurrencySection } from "./ConcurrencySection";
+import { PlansSection } from "./PlansSection";
 import { useAdminSettings } from "./queries";
 import { HealthSection, QueueSection } from "./QueueHealthSection";
 import { UsersSection } from "./UsersSection";
 import { WorkflowLinkSection } from "./WorkflowLinkSection";
 
-/** /admin: analytics, queue, health, users, cleanup. The API answers 404 to anyone but an admin. */
+/** /admin: analytics, queue, health, users, plans, upload concurrency, cleanup. The API answers 404 to anyone but an admin. */
 export default function AdminPage() {
   const settings = useAdminSettings();
   if (settings.isPending) return <Loader aria-label="Loading" />;
@@ -35,6 +37,8 @@ export default function AdminPage() {
         <HealthSection />
       </SimpleGrid>
       <UsersSection />
+      <PlansSection />
+      <ConcurrencySection />
       <CleanupSection settings={settings.data} />
       <WorkflowLinkSection settings={settings.data} />
     </Stack>

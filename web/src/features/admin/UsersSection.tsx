@@ -18,11 +18,11 @@ import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { errorMessage } from "../../lib/api/client";
 import { formatBytes } from "../../lib/format";
-import { type AdminUser, type UserChanges, useAdminUsers, useUpdateUser } from "./queries";
+import { type AdminUser, type UserChanges, useAdminUsers, usePlans, useUpdateUser } from "./queries";
 
 const GiB = 1024 ** 3;
 
-/** Every account with its quota bar; edit opens a dialog for quota, role and disabling. */
+/** Every account with its quota bar; edit opens a dialog for quota, plan, role and disabling. */
 export function UsersSection() {
   const { data, error, isPending, fetchNextPage, hasNextPage, isFetchingNextPage } = useAdminUsers();
   const [editing, setEditing] = useState<AdminUser | null>(null);
@@ -60,6 +60,8 @@ export function UsersSection() {
 }
 
 function UserRow({ user, onEdit }: { user: AdminUser; onEdit: () => void }) {
+  const plans = usePlans();
+  const planName = plans.data?.find((plan) => plan.id === user.planId)?.name;
   const quota = Math.max(user.quotaBytes, 1);
   const percent = (bytes: number) => Math.round(Math.min(100, (bytes / quota) * 100) * 10) / 10;
   const used = percent(user.usedBytes);
@@ -106,6 +108,7 @@ function UserRow({ user, onEdit }: { user: AdminUser; onEdit: () => void }) {
       <Text size="xs" c="dimmed" mt={4}>
         {formatBytes(user.usedBytes)} used · {formatBytes(user.reservedBytes)} reserved · quota{" "}
         {formatBytes(user.quotaBytes)}
+        {planName ? ` · plan ${planName}` : ""}
       </Text>
     </Paper>
   );
@@ -117,6 +120,8 @@ function EditUserModal({ user, onClose }: { user: AdminUser; onClose: () => void
   const [quotaGb, setQuotaGb] = useState<number | string>(shownQuota);
   const [role, setRole] = useState(user.role);
   const [disabled, setDisabled] = useState(user.disabledAt !== null);
+  const plans = usePlans();
+  const [planId, setPlanId] = useState(user.planId ?? "");
 
   const save = (event: React.FormEvent) => {
     event.preventDefault();
@@ -125,12 +130,20 @@ function EditUserModal({ user, onClose }: { user: AdminUser; onClose: () => void
     if (quotaGb !== "" && Number(quotaGb) !== shownQuota) changes.quotaBytes = Math.round(Number(quotaGb) * GiB);
     if (role !== user.role) changes.role = role;
     if (disabled !== (user.disabledAt !== null)) changes.disabled = disabled;
+    if (planId !== (user.planId ?? "")) {
+      // The plan brings its quota, unless the admin also typed another one.
+      changes.planId = planId || null;
+    }
     if (Object.keys(changes).length === 0) return onClose();
     update.mutate(
       { id: user.id, changes },
       {
         onSuccess: (saved) => {
-          notifications.show({ color: "green", message: `${saved.email} saved.` });
+          notifications.show({
+            color: "green",
+            message: `${saved.email} saved.`,
+            closeButtonProps: { "aria-label": "Dismiss" },
+          });
           onClose();
         },
       },
@@ -154,6 +167,19 @@ function EditUserModal({ user, onClose }: { user: AdminUser; onClose: () => void
             value={quotaGb}
             onChange={setQuotaGb}
             required
+          />
+          <NativeSelect
+            label="Plan"
+            description="A plan sets the quota, the file limit and the largest file at once."
+            value={planId}
+            onChange={(e) => setPlanId(e.currentTarget.value)}
+            data={[
+              { value: "", label: "No plan" },
+              ...(plans.data ?? []).map((plan) => ({
+                value: plan.id,
+                label: `${plan.name} (${formatBytes(plan.quotaBytes)})`,
+              })),
+            ]}
           />
           <NativeSelect
             label="Role"

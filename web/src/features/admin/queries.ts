@@ -21,6 +21,8 @@ export const adminKeys = {
   queue: () => ["admin", "queue"] as const,
   health: () => ["admin", "health"] as const,
   users: () => ["admin", "users"] as const,
+  plans: () => ["admin", "plans"] as const,
+  concurrency: () => ["admin", "concurrency"] as const,
 };
 
 export type AdminHealth = paths["/admin/health"]["get"]["responses"][200]["content"]["application/json"];
@@ -30,6 +32,11 @@ export type AdminSettings = paths["/admin/settings"]["get"]["responses"][200]["c
 export type UserChanges = NonNullable<
   paths["/admin/users/{id}"]["patch"]["requestBody"]
 >["content"]["application/json"];
+
+export type Plan = paths["/admin/plans"]["get"]["responses"][200]["content"]["application/json"]["plans"][number];
+export type PlanLimits = NonNullable<paths["/admin/plans"]["post"]["requestBody"]>["content"]["application/json"];
+export type UploadConcurrency =
+  paths["/admin/uploads/concurrency"]["get"]["responses"][200]["content"]["application/json"];
 
 /** Where the Temporal Web UI is; a non-admin gets 404 here, which the page shows as "Not found". */
 export function useAdminSettings() {
@@ -117,4 +124,47 @@ export function useCleanup() {
 /** The FileLifecycle workflow of a file in the Temporal Web UI. */
 export function workflowUrl(settings: AdminSettings, workflowId: string): string {
   return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+export function usePlans() {
+  return useQuery({ queryKey: adminKeys.plans(), queryFn: async () => unwrap(await api.GET("/admin/plans")).plans });
+}
+
+/** Creates a plan (no id) or changes one; a plan's new quota moves its users' quotas too. */
+export function useSavePlan() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ id, limits }: { id?: string; limits: PlanLimits }) =>
+      id
+        ? unwrap(await api.PATCH("/admin/plans/{id}", { params: { path: { id } }, body: limits })).plan
+        : unwrap(await api.POST("/admin/plans", { body: limits })).plan,
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: adminKeys.plans() }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.users() }),
+      ]),
+  });
+}
+
+export function useUploadConcurrency() {
+  return useQuery({
+    queryKey: adminKeys.concurrency(),
+    queryFn: async () => unwrap(await api.GET("/admin/uploads/concurrency")),
+    refetchInterval: 10_000,
+  });
+}
+
+/** Aborts a user's open uploads: their slots and reservations are freed. */
+export function useClearUploadSlots() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (userId: string) =>
+      unwrap(await api.DELETE("/admin/uploads/concurrency/{userId}", { params: { path: { userId } } })),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: adminKeys.concurrency() }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.users() }),
+        queryClient.invalidateQueries({ queryKey: adminKeys.queue() }),
+      ]),
+  });
 }

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Paper,
-  PasswordInput,
-  Progress,
-  Stack,
-  Text,
-  Title,
-} from "@mantine/core";
+import { Alert, Button, Center, Group, Loader, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
 import { IconDownload } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
@@ -20,6 +8,7 @@ import type { components } from "../../lib/api/schema";
 import { formatBytes, formatDate } from "../../lib/format";
 import { downloadShare } from "./download";
 import { FileTypeIcon } from "./file-icon";
+import { FolderFiles } from "./FolderFiles";
 
 type PublicShare = components["schemas"]["getPublicShare200"];
 
@@ -85,7 +74,6 @@ function remainingText(share: PublicShare): string {
 function ShareDownload({ token, share }: { token: string; share: PublicShare }) {
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
-  const [percent, setPercent] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [remaining, setRemaining] = useState(share.downloadsRemaining);
@@ -95,22 +83,22 @@ function ShareDownload({ token, share }: { token: string; share: PublicShare }) 
     setBusy(true);
     setError(null);
     setSaved(null);
-    setPercent(0);
-    try {
-      const name = await downloadShare({
-        token,
-        password,
-        fallbackName: share.name,
-        onProgress: (received, total) => setPercent(Math.floor((received / (total || share.sizeBytes || 1)) * 100)),
-      });
-      setSaved(name);
+    const before = remaining;
+    const outcome = await downloadShare({
+      token,
+      password,
+      // Also when the error comes after the download was taken as started (a slow server): undo that.
+      onError: (e) => {
+        setSaved(null);
+        setRemaining(before);
+        setError(e);
+      },
+    });
+    if (outcome === "started") {
+      setSaved(share.name);
       setRemaining((left) => (left === null ? null : Math.max(0, left - 1)));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-      setPercent(null);
     }
+    setBusy(false);
   };
 
   if (isLinkProblem(error)) return <LinkProblem error={error} />;
@@ -124,7 +112,9 @@ function ShareDownload({ token, share }: { token: string; share: PublicShare }) 
             {share.name}
           </Title>
           <Text c="dimmed" size="sm">
-            {formatBytes(share.sizeBytes)} · {share.mimeType}
+            {share.kind === "folder"
+              ? `Folder · ${share.fileCount ?? 0} ${share.fileCount === 1 ? "file" : "files"} · ${formatBytes(share.sizeBytes)} · downloads as one ZIP`
+              : `${formatBytes(share.sizeBytes)} · ${share.mimeType}`}
           </Text>
         </Stack>
       </Group>
@@ -132,12 +122,13 @@ function ShareDownload({ token, share }: { token: string; share: PublicShare }) 
         {remainingText({ ...share, downloadsRemaining: remaining })} ·{" "}
         {share.expiresAt ? `Available until ${formatDate(share.expiresAt)}` : "Does not expire"}
       </Text>
+      {share.kind === "folder" && <FolderFiles files={share.files ?? []} fileCount={share.fileCount ?? 0} />}
       <div aria-live="polite">
         {saved && (
           <Alert color="green">
             {usedUp
-              ? `${saved} is downloaded. This link allowed no more downloads, so it no longer works.`
-              : `${saved} is downloaded.`}
+              ? `${saved} is downloading: your browser saves it. This link allowed no more downloads, so it no longer works.`
+              : `${saved} is downloading: your browser saves it.`}
           </Alert>
         )}
       </div>
@@ -159,7 +150,6 @@ function ShareDownload({ token, share }: { token: string; share: PublicShare }) 
                 onChange={(e) => setPassword(e.currentTarget.value)}
               />
             )}
-            {percent !== null && <Progress value={percent} aria-label="Download progress" animated />}
             <Button type="submit" size="lg" fullWidth leftSection={<IconDownload size={22} />} loading={busy}>
               Download
             </Button>

@@ -1,75 +1,105 @@
 import { ApiError } from "../../lib/api/client";
 import { API_BASE } from "../../lib/api/session";
 
-/** The name in `filename*=UTF-8''…` (RFC 6266), else `fallback`. */
-export function attachmentName(header: string | null, fallback: string): string {
-  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(header ?? "")?.[1];
-  if (!encoded) return fallback;
+/** The status each error code of POST /s/:token/download comes with (the frame shows the body, not the status). */
+const statusOf: Record<string, number> = {
+  password_required: 401,
+  wrong_password: 401,
+  not_found: 404,
+  share_gone: 410,
+  too_many_password_attempts: 429,
+  too_many_downloads: 429,
+  downloads_busy: 429,
+  rate_limited: 429,
+};
+
+/** The API's error body shown in the frame, as an ApiError; null when the frame holds no such body. */
+function frameError(frame: HTMLIFrameElement): ApiError | null {
+  let text: string | null | undefined;
   try {
-    return decodeURIComponent(encoded);
+    const doc = frame.contentDocument;
+    if (!doc || doc.URL === "about:blank") return null;
+    text = doc.body?.textContent;
   } catch {
-    return fallback;
+    // Not our origin: only storage could have answered there, and it answers a download.
+    return null;
+  }
+  try {
+    const body = JSON.parse(text ?? "") as { error?: { code?: string; message?: string; details?: unknown } };
+    const code = body.error?.code ?? "http_error";
+    const details = body.error?.details as { retryAfterSeconds?: number } | undefined;
+    return new ApiError(
+      statusOf[code] ?? 400,
+      code,
+      body.error?.message ?? "The download failed.",
+      body.error?.details,
+      details?.retryAfterSeconds,
+    );
+  } catch {
+    return new ApiError(500, "http_error", "The download failed; try again in a moment.");
   }
 }
 
-async function apiError(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => null)) as {
-    error?: { code?: string; message?: string; details?: unknown };
-  } | null;
-  const retryAfter = Number(response.headers.get("Retry-After")) || undefined;
-  return new ApiError(
-    response.status,
-    body?.error?.code ?? "http_error",
-    body?.error?.message ?? `The server answered ${response.status}.`,
-    body?.error?.details,
-    retryAfter,
-  );
-}
+let frames = 0;
 
 /**
- * Downloads a shared file: POST with the password, the answer's bytes gathered into a Blob, then saved
- * by the browser through an `<a download>`. An answer that is not 200 throws an ApiError with the
- * server's code and message, so a wrong password or a gone link never leaves the page. The whole
- * file passes through memory (docs/web.md, "Shares and the public page").
+ * Downloads a shared file as the browser's own download: a form POST (the password as a form field)
+ * into a hidden frame. A link with a download limit answers with the file as an attachment, streamed
+ * by the API; a link with no limit answers 303 to a presigned GET of the file, which the browser
+ * follows to storage. Either way the browser saves the file itself, at the connection's speed, with
+ * nothing held in the page's memory, and the page stays where it is. An error (wrong password, link
+ * gone, too many downloads) loads into the frame instead; it is read from there (the API is on the
+ * page's origin) and given to `onError`, also when it comes late.
  *
- * Plain fetch rather than the api client: the client refreshes a session on 401, which would send a
- * wrong password twice.
+ * Resolves once `settleMs` passed without an error answer: the browser has the download by then.
+ * A plain form rather than fetch: the api client refreshes a session on 401, which would send a wrong
+ * password twice, and a fetch would have to hold the bytes.
  */
-export async function downloadShare(options: {
+export function downloadShare(options: {
   token: string;
   password: string;
-  fallbackName: string;
-  onProgress: (received: number, total: number) => void;
-}): Promise<string> {
-  const response = await fetch(`${API_BASE}/s/${encodeURIComponent(options.token)}/download`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(options.password ? { password: options.password } : {}),
-  });
-  if (!response.ok || !response.body) throw await apiError(response);
-  const total = Number(response.headers.get("Content-Length")) || 0;
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.byteLength;
-    options.onProgress(received, total);
+  onError: (error: ApiError) => void;
+  settleMs?: number;
+}): Promise<"started" | "failed"> {
+  const name = `share-download-${++frames}`;
+  const frame = document.createElement("iframe");
+  frame.name = name;
+  frame.title = "Download";
+  frame.hidden = true;
+  frame.tabIndex = -1;
+  document.body.append(frame);
+
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = `${API_BASE}/s/${encodeURIComponent(options.token)}/download`;
+  form.target = name;
+  form.hidden = true;
+  if (options.password) {
+    const field = document.createElement("input");
+    field.type = "hidden";
+    field.name = "password";
+    field.value = options.password;
+    form.append(field);
   }
-  const name = attachmentName(response.headers.get("Content-Disposition"), options.fallbackName);
-  const url = URL.createObjectURL(
-    new Blob(chunks as BlobPart[], { type: response.headers.get("Content-Type") ?? "application/octet-stream" }),
-  );
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The browser has taken the bytes once the save began; give it time before the memory is freed.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return name;
+  document.body.append(form);
+
+  return new Promise((resolve) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      resolve("started");
+      // The frame stays a while for an error that is late; a download never loads into it.
+      setTimeout(() => frame.remove(), 60_000);
+    }, options.settleMs ?? 2500);
+    frame.addEventListener("load", () => {
+      const error = frameError(frame);
+      if (!error) return;
+      clearTimeout(timer);
+      frame.remove();
+      options.onError(error);
+      if (!settled) resolve("failed");
+    });
+    form.submit();
+    form.remove();
+  });
 }

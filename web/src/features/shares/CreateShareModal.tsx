@@ -11,10 +11,14 @@ function localInputValue(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-function LinkCreated({ url, onClose }: { url: string; onClose: () => void }) {
+function LinkCreated({ url, folder, onClose }: { url: string; folder: boolean; onClose: () => void }) {
   return (
     <Stack>
-      <Text>Anyone with this link can download the file, within the limits you set.</Text>
+      <Text>
+        {folder
+          ? "Anyone with this link can see the folder's files and download them as one ZIP, within the limits you set."
+          : "Anyone with this link can download the file, within the limits you set."}
+      </Text>
       <TextInput label="Link" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
       <Group justify="flex-end">
         <Button variant="default" onClick={onClose}>
@@ -26,12 +30,19 @@ function LinkCreated({ url, onClose }: { url: string; onClose: () => void }) {
   );
 }
 
-/** Shares one file: optional password, expiry and download limit, then shows the new link. */
-export function CreateShareModal({ fileId, onClose }: { fileId: string; onClose: () => void }) {
+/** What a new link shares: a file, or a folder (downloaded as one ZIP of its ready files). */
+export type ShareTarget = { fileId: string; folderId?: undefined } | { folderId: string; fileId?: undefined };
+
+/** Shares one file or folder: optional password, expiry and download limit, then shows the new link. */
+export function CreateShareModal({ target, onClose }: { target: ShareTarget; onClose: () => void }) {
   const queryClient = useQueryClient();
+  const { fileId, folderId } = target;
   const file = useQuery({
-    queryKey: shareKeys.file(fileId),
-    queryFn: async () => unwrap(await api.GET("/files/{id}", { params: { path: { id: fileId } } })).file,
+    queryKey: fileId ? shareKeys.file(fileId) : shareKeys.folder(folderId!),
+    queryFn: async () =>
+      fileId
+        ? unwrap(await api.GET("/files/{id}", { params: { path: { id: fileId } } })).file
+        : unwrap(await api.GET("/folders/{id}", { params: { path: { id: folderId! } } })).folder,
   });
   const [password, setPassword] = useState("");
   const [expires, setExpires] = useState("");
@@ -42,7 +53,7 @@ export function CreateShareModal({ fileId, onClose }: { fileId: string; onClose:
       unwrap(
         await api.POST("/shares", {
           body: {
-            fileId,
+            ...(fileId ? { fileId } : { folderId }),
             ...(password ? { password } : {}),
             ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}),
             ...(maxDownloads === "" ? {} : { maxDownloads: Number(maxDownloads) }),
@@ -52,7 +63,7 @@ export function CreateShareModal({ fileId, onClose }: { fileId: string; onClose:
     onSuccess: () => queryClient.invalidateQueries({ queryKey: shareKeys.list() }),
   });
 
-  const title = file.data ? `Share ${file.data.name}` : "Share a file";
+  const title = file.data ? `Share ${file.data.name}` : folderId ? "Share a folder" : "Share a file";
   return (
     <Modal
       opened
@@ -62,7 +73,7 @@ export function CreateShareModal({ fileId, onClose }: { fileId: string; onClose:
       styles={{ title: { overflowWrap: "anywhere" } }}
     >
       {create.isSuccess ? (
-        <LinkCreated url={create.data.url} onClose={onClose} />
+        <LinkCreated url={create.data.url} folder={folderId !== undefined} onClose={onClose} />
       ) : (
         <form
           onSubmit={(event) => {

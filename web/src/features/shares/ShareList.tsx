@@ -1,6 +1,6 @@
 import { ActionIcon, Badge, Button, Card, Group, Stack, Table, Text, Tooltip, VisuallyHidden } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { IconBan, IconCopy, IconHistory } from "@tabler/icons-react";
+import { IconBan, IconCopy, IconHistory, IconPencil } from "@tabler/icons-react";
 import { formatDate } from "../../lib/format";
 import { copyLink, downloadsText, fileName, stateBadges, type Share } from "./share-model";
 
@@ -8,6 +8,7 @@ interface Props {
   shares: Share[];
   onShowLog: (share: Share) => void;
   onRevoke: (share: Share) => void;
+  onEdit: (share: Share) => void;
 }
 
 function StateBadge({ share }: { share: Share }) {
@@ -23,11 +24,13 @@ function Actions({
   share,
   onShowLog,
   onRevoke,
+  onEdit,
   withText,
 }: Omit<Props, "shares"> & { share: Share; withText?: boolean }) {
   const name = fileName(share);
   const actions = [
     { label: "Copy link", icon: IconCopy, onClick: () => void copyLink(share.url), disabled: false },
+    { label: "Edit", icon: IconPencil, onClick: () => onEdit(share), disabled: share.state === "revoked" },
     { label: "Access log", icon: IconHistory, onClick: () => onShowLog(share), disabled: false },
     {
       label: "Revoke",
@@ -76,7 +79,7 @@ function Actions({
 }
 
 /** A table on wide screens, a list of cards on narrow ones. */
-export function ShareList({ shares, onShowLog, onRevoke }: Props) {
+export function ShareList({ shares, onShowLog, onRevoke, onEdit }: Props) {
   const wide = useMediaQuery("(min-width: 48em)", true);
   if (!wide) {
     return (
@@ -98,7 +101,7 @@ export function ShareList({ shares, onShowLog, onRevoke }: Props) {
                 Downloads {downloadsText(share)}
                 {share.requiresPassword ? " · Password" : ""}
               </Text>
-              <Actions share={share} onShowLog={onShowLog} onRevoke={onRevoke} withText />
+              <Actions share={share} onShowLog={onShowLog} onRevoke={onRevoke} onEdit={onEdit} withText />
             </Stack>
           </Card>
         ))}
@@ -110,7 +113,7 @@ export function ShareList({ shares, onShowLog, onRevoke }: Props) {
       <Table verticalSpacing="sm" highlightOnHover aria-label="Shared links">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>File</Table.Th>
+            <Table.Th>Shared</Table.Th>
             <Table.Th>Created</Table.Th>
             <Table.Th>Expires</Table.Th>
             <Table.Th>Downloads</Table.Th>
@@ -138,7 +141,7 @@ export function ShareList({ shares, onShowLog, onRevoke }: Props) {
                 <StateBadge share={share} />
               </Table.Td>
               <Table.Td>
-                <Actions share={share} onShowLog={onShowLog} onRevoke={onRevoke} />
+                <Actions share={share} onShowLog={onShowLog} onRevoke={onRevoke} onEdit={onEdit} />
               </Table.Td>
             </Table.Tr>
           ))}

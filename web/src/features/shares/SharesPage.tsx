@@ -5,15 +5,18 @@ import { useSearchParams } from "react-router";
 import { api, errorMessage, unwrap } from "../../lib/api/client";
 import { AccessLogDrawer } from "./AccessLogDrawer";
 import { CreateShareModal } from "./CreateShareModal";
+import { EditShareModal } from "./EditShareModal";
 import { RevokeModal } from "./RevokeModal";
 import { ShareList } from "./ShareList";
 import { shareKeys } from "./share-keys";
 import type { Share } from "./share-model";
 
-/** /shares: the caller's links; /shares?fileId= also opens the dialog that shares that file. */
+/** /shares: the caller's links; /shares?fileId= (or ?folderId=) also opens the dialog that shares that file (or folder). */
 export default function SharesPage() {
   const [params, setParams] = useSearchParams();
   const fileId = params.get("fileId");
+  const folderId = params.get("folderId");
+  const [editing, setEditing] = useState<Share | null>(null);
   const [logOf, setLogOf] = useState<Share | null>(null);
   const [revoking, setRevoking] = useState<Share | null>(null);
 
@@ -32,6 +35,7 @@ export default function SharesPage() {
     setParams(
       (current) => {
         current.delete("fileId");
+        current.delete("folderId");
         return current;
       },
       { replace: true },
@@ -56,9 +60,9 @@ export default function SharesPage() {
         </Alert>
       )}
       {shares.isSuccess && list.length === 0 && (
-        <Text c="dimmed">You have not shared any file yet. Share one from its menu in My files.</Text>
+        <Text c="dimmed">You have not shared anything yet. Share a file or a folder from its menu in My files.</Text>
       )}
-      {list.length > 0 && <ShareList shares={list} onShowLog={setLogOf} onRevoke={setRevoking} />}
+      {list.length > 0 && <ShareList shares={list} onShowLog={setLogOf} onRevoke={setRevoking} onEdit={setEditing} />}
       {shares.hasNextPage && (
         <Group justify="center">
           <Button variant="default" loading={shares.isFetchingNextPage} onClick={() => void shares.fetchNextPage()}>
@@ -66,7 +70,9 @@ export default function SharesPage() {
           </Button>
         </Group>
       )}
-      {fileId && <CreateShareModal fileId={fileId} onClose={closeCreate} />}
+      {fileId && <CreateShareModal target={{ fileId }} onClose={closeCreate} />}
+      {!fileId && folderId && <CreateShareModal target={{ folderId }} onClose={closeCreate} />}
+      {editing && <EditShareModal share={editing} onClose={() => setEditing(null)} />}
       <AccessLogDrawer share={logOf} onClose={() => setLogOf(null)} />
       <RevokeModal share={revoking} onClose={() => setRevoking(null)} />
     </Stack>

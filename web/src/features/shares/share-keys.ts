@@ -4,4 +4,5 @@ export const shareKeys = {
   list: () => ["shares", "list"] as const,
   accessLog: (id: string) => ["shares", "access-log", id] as const,
   file: (fileId: string) => ["shares", "file", fileId] as const,
+  folder: (folderId: string) => ["shares", "folder", folderId] as const,
 };

@@ -12,8 +12,11 @@ export const stateBadges: Record<ShareState, { label: string; color: string }> =
   file_unavailable: { label: "File unavailable", color: "orange" },
 };
 
-/** The file's name, or what happened to it. */
-export const fileName = (share: Share) => share.file?.name ?? "Deleted file";
+/** The file's or folder's name, or what happened to it. */
+export const fileName = (share: Share) => {
+  if (share.kind === "folder") return share.folder ? `${share.folder.name} (folder)` : "Deleted folder";
+  return share.file?.name ?? "Deleted file";
+};
 
 /** "2 / 5", or "2 / no limit". */
 export const downloadsText = (share: Share) => `${share.downloadCount} / ${share.maxDownloads ?? "no limit"}`;

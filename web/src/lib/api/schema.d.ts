@@ -69,6 +69,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every plan, by name */
+        get: operations["listPlans"];
+        put?: never;
+        /** Create a plan: quota, file limit and largest file */
+        post: operations["createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a plan; a new quota moves to every user on it at once */
+        patch: operations["updatePlan"];
+        trace?: never;
+    };
     "/admin/settings": {
         parameters: {
             query?: never;
@@ -101,6 +136,40 @@ export interface paths {
          */
         post: operations["runUploadCleanup"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/uploads/concurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open uploads per user against MAX_CONCURRENT_UPLOADS */
+        get: operations["getUploadConcurrency"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/uploads/concurrency/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Abort a user's open uploads: their slots and reservations are freed (audited) */
+        delete: operations["clearUploadSlots"];
         options?: never;
         head?: never;
         patch?: never;
@@ -170,7 +239,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an account's quota, role, or disable it */
+        /** Change an account's quota, role or plan, or disable it */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -202,6 +271,43 @@ export interface paths {
         put?: never;
         /** End the session: its refresh token and access tokens stop working at once */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a single-use password-reset link (always 202: no account enumeration)
+         * @description Known or unknown address, the answer, its status and the work behind it are the same; the link (valid PASSWORD_RESET_TTL_SECONDS, 1 h) goes only to an enabled account.
+         */
+        post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the token of the mailed link (single use); every session ends */
+        post: operations["resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -421,6 +527,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/files/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A larger WebP preview: 1600 px for images, a poster frame for videos, the first page of PDFs */
+        get: operations["getFilePreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/files/{id}/restore": {
         parameters: {
             query?: never;
@@ -599,6 +722,134 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
+        /**
+         * Delete the account: it locks at once, and every file, share and row of it is removed
+         * @description Login, every token and every share link stop working before the answer; the AccountDeletion workflow (`account-deletion-<userId>`) then removes objects, thumbnails, previews, uploads and rows. One audit entry stays.
+         */
+        delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        /** Change the profile: the display name */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, newest first, with the unread count */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark notifications read: the ones named, or all */
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/notifications/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which optional mails the caller gets */
+        get: operations["getNotificationSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turn the "mail me when my upload is ready" mail on or off
+         * @description Quarantine and rejection notices are always sent.
+         */
+        patch: operations["updateNotificationSettings"];
+        trace?: never;
+    };
+    "/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the password with the current one; every other session ends */
+        post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's signed-in sessions, most recently used first */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out one session (this one too, if it is named): its tokens stop working at once */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/sessions/end-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out every session but this one */
+        post: operations["endOtherSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -667,7 +918,7 @@ export interface paths {
         put?: never;
         /**
          * Download the shared file (counted; the password in the body, a form field or X-Share-Password)
-         * @description Streams the file as an attachment. Each 200 counts one download, exactly: a link with maxDownloads=1 answers 200 once however many ask at once.
+         * @description A link with no download limit answers 303 to a short-lived presigned GET of the file (attachment name and type fixed by its signature), so the bytes come from storage; the download is counted and logged then. A limited link streams the file as an attachment through the API. Each 200 or 303 counts one download, exactly: a link with maxDownloads=1 answers 200 once however many ask at once.
          */
         post: operations["downloadPublicShare"];
         delete?: never;
@@ -707,7 +958,7 @@ export interface paths {
         get: operations["listShares"];
         put?: never;
         /**
-         * Share a ready file through a public link, with optional password, expiry and download limit
+         * Share a ready file, or a folder (one ZIP of its ready files), through a public link
          * @description A password costs an argon2 hash: shares with one are limited per user (RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE).
          */
         post: operations["createShare"];
@@ -724,12 +975,33 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A share and its access log, newest first */
+        /** A share and the first page of its access log, newest first (more: GET /shares/{id}/downloads) */
         get: operations["getShare"];
         put?: never;
         post?: never;
         /** Revoke a share: its link answers 410 from now on */
         delete: operations["revokeShare"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a link's password, expiry or download limit (null removes one)
+         * @description A new password costs an argon2 hash, limited like creating a share with one (RATE_LIMIT_SHARE_PASSWORD_PER_MINUTE).
+         */
+        patch: operations["updateShare"];
+        trace?: never;
+    };
+    "/shares/{id}/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The access log of a link, newest first */
+        get: operations["listShareDownloads"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -769,10 +1041,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's webhooks, newest first */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook; the signing secret is shown this once
+         * @description Each event is POSTed as JSON {id, type, at, data} with `Coffer-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` (docs/webhooks.md).
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook; deliveries still retrying stop */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every delivery attempt of a webhook, newest first */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        changePasswordRequest: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        clearUploadSlots200: {
+            aborted: number;
+            releasedBytes: number;
+            /** Format: uuid */
+            userId: string;
+        };
         completeUpload202: {
             file: components["schemas"]["File"];
         };
@@ -796,6 +1133,36 @@ export interface components {
             /** @description Parent folder; the root when absent or null. */
             parentId?: string | null;
         };
+        createPlan201: {
+            plan: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                maxFileBytes: number;
+                maxFiles: number;
+                name: string;
+                quotaBytes: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                updatedAt: string;
+            };
+        };
+        createPlanRequest: {
+            /** @description The largest single file in bytes; PUBLIC_MAX_BYTES still caps it. */
+            maxFileBytes: number;
+            /** @description Files a user on the plan may hold. */
+            maxFiles: number;
+            /** @description Unique name, 1–64 characters. */
+            name: string;
+            /** @description Quota in bytes of every user on the plan. */
+            quotaBytes: number;
+        };
         createShare201: {
             share: {
                 /**
@@ -818,10 +1185,23 @@ export interface components {
                     status: "uploading" | "processing" | "ready" | "quarantined" | "failed" | "rejected";
                     trashedAt: string | null;
                 } | null;
-                /** @description null once the file was deleted for good. */
+                /** @description null once the file was deleted for good, and for a folder share. */
                 fileId: string | null;
+                folder: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    trashedAt: string | null;
+                } | null;
+                /** @description The shared folder; null for a file share or once the folder was deleted for good. */
+                folderId: string | null;
                 /** Format: uuid */
                 id: string;
+                /**
+                 * @description A file link, or a folder link downloaded as one ZIP.
+                 * @enum {string}
+                 */
+                kind: "file" | "folder";
                 maxDownloads: number | null;
                 requiresPassword: boolean;
                 revokedAt: string | null;
@@ -843,12 +1223,49 @@ export interface components {
         createShareRequest: {
             expiresAt?: string | null;
             /** Format: uuid */
-            fileId: string;
+            fileId?: string;
+            /** Format: uuid */
+            folderId?: string;
             maxDownloads?: number | null;
             password?: string | null;
         };
+        createWebhook201: {
+            /** @description HMAC key of Coffer-Signature; not shown again */
+            secret: string;
+            webhook: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                createdAt: string;
+                /** @description Set once deliveries failed for 24 h: the webhook gets no more events. */
+                disabledAt: string | null;
+                events: ("file.ready" | "file.quarantined" | "file.rejected" | "share.downloaded")[];
+                /** @description Start of the current run of failed deliveries; null when the last one worked. */
+                failingSince: string | null;
+                /** Format: uuid */
+                id: string;
+                url: string;
+            };
+        };
+        createWebhookRequest: {
+            events: ("file.ready" | "file.quarantined" | "file.rejected" | "share.downloaded")[];
+            /** Format: uri */
+            url: string;
+        };
+        deleteMe202: {
+            /** @constant */
+            status: "deleting";
+        };
+        deleteMeRequest: {
+            password: string;
+        };
         downloadPublicShareRequest: {
             password?: string;
+        };
+        endOtherSessions200: {
+            /** @description How many sessions ended */
+            ended: number;
         };
         Error: {
             error: {
@@ -871,13 +1288,20 @@ export interface components {
              * @example 2026-12-02T10:00:00.000Z
              */
             createdAt: string;
+            /** @description The type the scan detected from the bytes; downloads are sent with it. null until scanned. */
+            detectedMimeType: string | null;
             /** @description null: the root folder. */
             folderId: string | null;
+            /** @description GET /files/{id}/preview has a larger image of it. */
+            hasPreview: boolean;
             hasThumbnail: boolean;
             /** Format: uuid */
             id: string;
+            /** @description The type declared at upload. */
             mimeType: string;
             name: string;
+            /** @description full: scanned as one stream; windowed: past the scanner's limit, in overlapping windows. */
+            scanCoverage: ("full" | "windowed") | null;
             scannedAt: string | null;
             /** @description Hex SHA-256 of the bytes, once scanned. */
             sha256: string | null;
@@ -913,6 +1337,13 @@ export interface components {
              * @example 2026-12-02T10:00:00.000Z
              */
             updatedAt: string;
+        };
+        forgotPassword202: {
+            /** @constant */
+            status: "accepted";
+        };
+        forgotPasswordRequest: {
+            email: string;
         };
         getAdminHealth200: {
             checks: {
@@ -984,6 +1415,12 @@ export interface components {
                 availableBytes: number;
                 /** @description Files that hold or will hold bytes, trashed ones included */
                 filesCount: number;
+                /** @description The largest file an upload may declare */
+                maxFileBytes: number;
+                /** @description The plan's file limit; null without a plan */
+                maxFiles: number | null;
+                /** @description The plan's name; null without a plan */
+                plan: string | null;
                 quotaBytes: number;
                 /** @description Held by open uploads */
                 reservedBytes: number;
@@ -991,13 +1428,30 @@ export interface components {
             };
             user: components["schemas"]["User"];
         };
+        getNotificationSettings200: {
+            mailWhenReady: boolean;
+        };
         getPublicShare200: {
             /** @description null: no download limit. */
             downloadsRemaining: number | null;
             expiresAt: string | null;
+            /** @description A folder's ready files in all (the ZIP holds every one). */
+            fileCount?: number;
+            /** @description A folder's ready files, by path (at most 1000 of them); absent for a file. */
+            files?: {
+                /** @description Relative to the shared folder, `/`-separated. */
+                path: string;
+                sizeBytes: number;
+            }[];
+            /**
+             * @description A folder link downloads one ZIP of `files`.
+             * @enum {string}
+             */
+            kind: "file" | "folder";
             mimeType: string;
             name: string;
             requiresPassword: boolean;
+            /** @description For a folder: the sum of its files (the ZIP adds a few bytes per entry). */
             sizeBytes: number;
         };
         getShare200: {
@@ -1007,10 +1461,12 @@ export interface components {
                  * @example 2026-12-02T10:00:00.000Z
                  */
                 at: string;
-                /** @description Bytes sent; fewer than the file's size when the client went away. */
+                /** @description Bytes sent; fewer than the file's size when the client went away. For a redirected download, the file's size. */
                 bytes: number;
                 id: number;
                 ip: string | null;
+                /** @description Answered with a redirect to storage (a link with no download limit): storage sent the bytes. */
+                redirected: boolean;
                 userAgent: string | null;
             }[];
             /** @description Pass back as `before` for older entries; null on the last page. */
@@ -1036,10 +1492,23 @@ export interface components {
                     status: "uploading" | "processing" | "ready" | "quarantined" | "failed" | "rejected";
                     trashedAt: string | null;
                 } | null;
-                /** @description null once the file was deleted for good. */
+                /** @description null once the file was deleted for good, and for a folder share. */
                 fileId: string | null;
+                folder: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    trashedAt: string | null;
+                } | null;
+                /** @description The shared folder; null for a file share or once the folder was deleted for good. */
+                folderId: string | null;
                 /** Format: uuid */
                 id: string;
+                /**
+                 * @description A file link, or a folder link downloaded as one ZIP.
+                 * @enum {string}
+                 */
+                kind: "file" | "folder";
                 maxDownloads: number | null;
                 requiresPassword: boolean;
                 revokedAt: string | null;
@@ -1097,6 +1566,20 @@ export interface components {
                 total: number;
             };
         };
+        getUploadConcurrency200: {
+            /** @description MAX_CONCURRENT_UPLOADS */
+            limitPerUser: number;
+            openUploads: number;
+            users: {
+                email: string;
+                oldestHeartbeatAt: string | null;
+                /** @description Open uploads, each holding a slot and its reservation. */
+                open: number;
+                reservedBytes: number;
+                /** Format: uuid */
+                userId: string;
+            }[];
+        };
         /** @description Failed uploads by reason */
         getUploadFailures200: {
             [key: string]: number;
@@ -1108,6 +1591,33 @@ export interface components {
             processing: number;
             /** @description Running FileLifecycle workflows; null when Temporal did not answer */
             scanning: number | null;
+        };
+        listNotifications200: {
+            /** @description Pass back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+            notifications: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                createdAt: string;
+                /** @description Facts for the message: name, sizeBytes, refundedBytes, signature or reason, detectedMimeType, url … */
+                data: {
+                    [key: string]: unknown;
+                };
+                /** @description The file it is about, if any (it may since have been deleted). */
+                fileId: string | null;
+                /** Format: uuid */
+                id: string;
+                /**
+                 * @description What happened: a file quarantined or rejected (its bytes refunded), a webhook disabled.
+                 * @enum {string}
+                 */
+                kind: "file.quarantined" | "file.rejected" | "file.ready" | "webhook.disabled";
+                readAt: string | null;
+            }[];
+            /** @description Unread notifications in all. */
+            unread: number;
         };
         listOpenUploads200: {
             uploads: {
@@ -1123,6 +1633,26 @@ export interface components {
                 partSize: number;
             }[];
         };
+        listPlans200: {
+            plans: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                maxFileBytes: number;
+                maxFiles: number;
+                name: string;
+                quotaBytes: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                updatedAt: string;
+            }[];
+        };
         listRootFolder200: {
             files: components["schemas"]["File"][];
             /** @description null: the root. */
@@ -1136,6 +1666,51 @@ export interface components {
                 id: string;
                 name: string;
             }[];
+        };
+        listSessions200: {
+            sessions: {
+                /**
+                 * Format: date-time
+                 * @description When the login that began it happened.
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                createdAt: string;
+                /** @description True for the session of the access token that asked. */
+                current: boolean;
+                /**
+                 * Format: uuid
+                 * @description The session (refresh-token family); access tokens carry it as `sid`.
+                 */
+                id: string;
+                /** @description The client IP that logged in. */
+                ip: string | null;
+                /**
+                 * Format: date-time
+                 * @description Its last login or token refresh.
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                lastUsedAt: string;
+                /** @description The User-Agent that logged in. */
+                userAgent: string | null;
+            }[];
+        };
+        listShareDownloads200: {
+            downloads: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                at: string;
+                /** @description Bytes sent; fewer than the file's size when the client went away. For a redirected download, the file's size. */
+                bytes: number;
+                id: number;
+                ip: string | null;
+                /** @description Answered with a redirect to storage (a link with no download limit): storage sent the bytes. */
+                redirected: boolean;
+                userAgent: string | null;
+            }[];
+            /** @description Pass back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
         };
         listShares200: {
             /** @description Pass back as `cursor` for the next page; null on the last page */
@@ -1161,10 +1736,23 @@ export interface components {
                     status: "uploading" | "processing" | "ready" | "quarantined" | "failed" | "rejected";
                     trashedAt: string | null;
                 } | null;
-                /** @description null once the file was deleted for good. */
+                /** @description null once the file was deleted for good, and for a folder share. */
                 fileId: string | null;
+                folder: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    trashedAt: string | null;
+                } | null;
+                /** @description The shared folder; null for a file share or once the folder was deleted for good. */
+                folderId: string | null;
                 /** Format: uuid */
                 id: string;
+                /**
+                 * @description A file link, or a folder link downloaded as one ZIP.
+                 * @enum {string}
+                 */
+                kind: "file" | "folder";
                 maxDownloads: number | null;
                 requiresPassword: boolean;
                 revokedAt: string | null;
@@ -1211,11 +1799,50 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string | null;
+                /** @description The user's plan (GET /admin/plans); null: none. */
+                planId: string | null;
                 quotaBytes: number;
                 reservedBytes: number;
                 /** @enum {string} */
                 role: "user" | "admin";
                 usedBytes: number;
+            }[];
+        };
+        listWebhookDeliveries200: {
+            deliveries: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                at: string;
+                /** @description 1 for the first try of this event, then 2, 3 … */
+                attempt: number;
+                durationMs: number;
+                error: string | null;
+                eventId: string;
+                eventType: string;
+                id: string;
+                /** @description The receiver's HTTP status; null when none came (refused, timed out). */
+                statusCode: number | null;
+            }[];
+            /** @description Pass as `before` for older entries; null on the last page */
+            nextBefore: string | null;
+        };
+        listWebhooks200: {
+            webhooks: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                createdAt: string;
+                /** @description Set once deliveries failed for 24 h: the webhook gets no more events. */
+                disabledAt: string | null;
+                events: ("file.ready" | "file.quarantined" | "file.rejected" | "share.downloaded")[];
+                /** @description Start of the current run of failed deliveries; null when the last one worked. */
+                failingSince: string | null;
+                /** Format: uuid */
+                id: string;
+                url: string;
             }[];
         };
         login200: {
@@ -1228,6 +1855,16 @@ export interface components {
         loginRequest: {
             email: string;
             password: string;
+        };
+        markNotificationsRead200: {
+            marked: number;
+            unread: number;
+        };
+        markNotificationsReadRequest: {
+            ids: string[];
+        } | {
+            /** @constant */
+            all: true;
         };
         refreshSession200: {
             /** @description Send as `Authorization: Bearer <accessToken>`. */
@@ -1256,6 +1893,10 @@ export interface components {
         resendVerificationRequest: {
             email: string;
         };
+        resetPasswordRequest: {
+            password: string;
+            token: string;
+        };
         revokeShare200: {
             share: {
                 /**
@@ -1278,10 +1919,23 @@ export interface components {
                     status: "uploading" | "processing" | "ready" | "quarantined" | "failed" | "rejected";
                     trashedAt: string | null;
                 } | null;
-                /** @description null once the file was deleted for good. */
+                /** @description null once the file was deleted for good, and for a folder share. */
                 fileId: string | null;
+                folder: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    trashedAt: string | null;
+                } | null;
+                /** @description The shared folder; null for a file share or once the folder was deleted for good. */
+                folderId: string | null;
                 /** Format: uuid */
                 id: string;
+                /**
+                 * @description A file link, or a folder link downloaded as one ZIP.
+                 * @enum {string}
+                 */
+                kind: "file" | "folder";
                 maxDownloads: number | null;
                 requiresPassword: boolean;
                 revokedAt: string | null;
@@ -1405,6 +2059,52 @@ export interface components {
             /** @description New parent; null for the root. */
             parentId?: string | null;
         };
+        updateMe200: {
+            user: components["schemas"]["User"];
+        };
+        updateMeRequest: {
+            name: string | null;
+        };
+        updateNotificationSettingsRequest: {
+            mailWhenReady: boolean;
+        };
+        updatePlan200: {
+            plan: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                createdAt: string;
+                /** Format: uuid */
+                id: string;
+                maxFileBytes: number;
+                maxFiles: number;
+                name: string;
+                quotaBytes: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                updatedAt: string;
+            };
+            /** @description Users whose quota moved with the plan's. */
+            usersUpdated: number;
+        };
+        updatePlanRequest: {
+            /** @description The largest single file in bytes; PUBLIC_MAX_BYTES still caps it. */
+            maxFileBytes?: number;
+            /** @description Files a user on the plan may hold. */
+            maxFiles?: number;
+            /** @description Unique name, 1–64 characters. */
+            name?: string;
+            /** @description Quota in bytes of every user on the plan. */
+            quotaBytes?: number;
+        };
+        updateShareRequest: {
+            expiresAt?: string | null;
+            maxDownloads?: number | null;
+            password?: string | null;
+        };
         updateUser200: {
             user: {
                 /**
@@ -1421,6 +2121,8 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string | null;
+                /** @description The user's plan (GET /admin/plans); null: none. */
+                planId: string | null;
                 quotaBytes: number;
                 reservedBytes: number;
                 /** @enum {string} */
@@ -1431,6 +2133,8 @@ export interface components {
         updateUserRequest: {
             /** @description true disables the account (logins refused, tokens stop working); false enables it again. */
             disabled?: boolean;
+            /** @description Puts the user on this plan (its quota replaces theirs unless quotaBytes is given); null: no plan. */
+            planId?: string | null;
             /** @description New quota in bytes; may be below what the user already stores (they then cannot upload). */
             quotaBytes?: number;
             /**
@@ -1691,6 +2395,212 @@ export interface operations {
             };
         };
     };
+    listPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plans */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listPlans200"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: Callers who are not admins get 404, as if the route did not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the admin rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createPlanRequest"];
+            };
+        };
+        responses: {
+            /** @description The plan */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createPlan201"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: Callers who are not admins get 404, as if the route did not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `name_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the admin rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updatePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan to change. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["updatePlanRequest"];
+            };
+        };
+        responses: {
+            /** @description The plan as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["updatePlan200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: Callers who are not admins get 404, as if the route did not exist; `not_found`: No such plan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `name_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the admin rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAdminSettings: {
         parameters: {
             query?: never;
@@ -1825,6 +2735,112 @@ export interface operations {
             };
             /** @description `temporal_unavailable` */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUploadConcurrency: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The slots in use */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getUploadConcurrency200"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: Callers who are not admins get 404, as if the route did not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the admin rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    clearUploadSlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user whose open uploads to abort. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was freed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["clearUploadSlots200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: Callers who are not admins get 404, as if the route did not exist; `not_found`: No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the admin rate limit; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2044,7 +3060,7 @@ export interface operations {
                     "application/json": components["schemas"]["updateUser200"];
                 };
             };
-            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem; `unknown_plan`: planId names no plan */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2192,6 +3208,108 @@ export interface operations {
                 content?: never;
             };
             /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the auth rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    forgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["forgotPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["forgotPassword202"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the auth rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["resetPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Password set; log in with it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["register201"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem; `invalid_token`: Unknown, expired or used */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3082,6 +4200,56 @@ export interface operations {
             };
         };
     };
+    getFilePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The file's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to a short-lived presigned GET of the preview */
+            302: {
+                headers: {
+                    /** @description The presigned URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: No such file, or it has no preview */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     restoreFile: {
         parameters: {
             query?: never;
@@ -3315,7 +4483,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `unsupported_media_type`: A body that is not JSON */
+            /** @description `unsupported_media_type`: A body that is not JSON; `type_not_allowed`: The declared mimeType is outside UPLOAD_ALLOWED_TYPES or inside UPLOAD_BLOCKED_TYPES */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -3750,6 +4918,470 @@ export interface operations {
             };
         };
     };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["deleteMeRequest"];
+            };
+        };
+        responses: {
+            /** @description Being deleted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["deleteMe202"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `wrong_password` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the auth rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["updateMeRequest"];
+            };
+        };
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["updateMe200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listNotifications200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["markNotificationsReadRequest"];
+            };
+        };
+        responses: {
+            /** @description How many changed and how many stay unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["markNotificationsRead200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getNotificationSettings200"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["updateNotificationSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings as they are now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["getNotificationSettings200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["changePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; this session goes on, the others are signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `wrong_password`: currentPassword is not the account's password */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the auth rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listSessions200"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found`: No live session of this account has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    endOtherSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["endOtherSessions200"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMetrics: {
         parameters: {
             query?: never;
@@ -3863,7 +5495,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The file's bytes */
+            /** @description The file's bytes (a link with a download limit) */
             200: {
                 headers: {
                     /** @description attachment with the file's name */
@@ -3873,6 +5505,15 @@ export interface operations {
                 content: {
                     "application/octet-stream": string;
                 };
+            };
+            /** @description A link with no download limit: GET the file from storage at Location */
+            303: {
+                headers: {
+                    /** @description A presigned GET, valid SHARE_DOWNLOAD_URL_SECONDS */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
             400: {
@@ -4057,7 +5698,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `not_found`: No such file */
+            /** @description `not_found`: No such file or folder */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4066,7 +5707,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `not_ready`: Only ready files can be shared */
+            /** @description `not_ready`: Only ready files can be shared; `file_trashed`: Restore the file first; `folder_trashed`: Restore the folder first */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4196,6 +5837,138 @@ export interface operations {
             };
         };
     };
+    updateShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["updateShareRequest"];
+            };
+        };
+        responses: {
+            /** @description The share as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["revokeShare200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem; `below_download_count`: maxDownloads below the downloads already made */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `share_revoked`: A revoked link cannot be changed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`: Over the sharePassword rate limit; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listShareDownloads: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the access log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listShareDownloads200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listTrash: {
         parameters: {
             query?: {
@@ -4257,6 +6030,194 @@ export interface operations {
             };
             /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Webhooks (secrets are never shown again) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listWebhooks200"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["createWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The webhook and its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["createWebhook201"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem; `url_not_allowed`: Not http(s), does not resolve, or resolves to a loopback, private, link-local or metadata address */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `too_many_webhooks` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unsupported_media_type`: A body that is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted with its delivery log */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["listWebhookDeliveries200"];
+                };
+            };
+            /** @description `validation_failed`: The request does not match the schema; details lists `path: message` per problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `unauthorized`: No bearer token; `invalid_token`: The token is invalid, expired or its session ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,0 @@
-export async function greet(name: string): Promise<string> {
-  return `Hello, ${name}!`;
-}
