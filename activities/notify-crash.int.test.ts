@@ -13,7 +13,8 @@ import { freePort, spawnWorker, type WorkerProcess } from "../test/worker-proces
  */
 async function startSmtpTrap(onAccepted: () => void) {
   const port = await freePort();
-  const upstreamPort = Number(process.env.MAILPIT_SMTP_PORT ?? 1025);
+  // Mailpit's SMTP port, from the stack's settings (SMTP_URL in .env).
+  const upstreamPort = Number(new URL(process.env.SMTP_URL ?? "smtp://127.0.0.1:1025").port || 25);
   const server = net.createServer((client) => {
     const upstream = net.connect(upstreamPort, "127.0.0.1");
     let sent = "";
