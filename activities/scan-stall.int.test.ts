@@ -8,6 +8,7 @@ import { createUser } from "../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../test/files-testbed";
 import { startStallingProxy } from "../test/stalling-proxy";
 import { randomBytesOf, uploadFile, waitForStatus } from "../test/uploads";
+import { waitFor } from "../test/wait";
 import { createActivities } from ".";
 
 const MiB = 1024 * 1024;
@@ -59,12 +60,20 @@ async function startStallingBed(env: Record<string, string>) {
   };
 }
 
-/** The attempt that finished the file's scan, and why the one before it failed. */
+/**
+ * The attempt that finished the file's scan, and why the one before it failed. The scan marks the
+ * file ready itself, and Temporal writes a retried activity's started event only with its result,
+ * so the history can lag the status by a moment: wait for the event.
+ */
 async function lastScanAttempt(bed: FilesTestbed, fileId: string) {
-  const history = await bed.deps.temporal.workflow.getHandle(fileLifecycleId(fileId)).fetchHistory();
-  const started = (history.events ?? []).find(
-    (event) => event.activityTaskStartedEventAttributes,
-  )!.activityTaskStartedEventAttributes!;
+  const handle = bed.deps.temporal.workflow.getHandle(fileLifecycleId(fileId));
+  const started = await waitFor("the scan's started event", async () => {
+    const history = await handle.fetchHistory();
+    return (
+      (history.events ?? []).find((event) => event.activityTaskStartedEventAttributes)
+        ?.activityTaskStartedEventAttributes ?? undefined
+    );
+  });
   return {
     attempt: started.attempt,
     previousTimeout: decodeTimeoutType(started.lastFailure?.timeoutFailureInfo?.timeoutType),
