@@ -43,6 +43,25 @@ export default tseslint.config(
     },
   },
   {
+    // Activities reach the database through db commands only; models may be named as types.
+    files: ["activities/**/*.ts"],
+    ignores: ["activities/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../db/models", "../db/models/*"],
+              allowTypeImports: true,
+              message: "Activities use db commands (db/commands/**), not models; `import type` is fine.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed deterministically inside Temporal's sandbox: no Node built-ins,
     // and activities are only imported as types.
     files: ["workflows/**/*.ts"],

@@ -1,28 +1,20 @@
 import { Context, log } from "@temporalio/activity";
 import {
+  type AccountState,
+  accountDeletionState,
   deleteOwnedFileRows,
   deleteOwnedRows,
   deleteUserRow,
   findOwnedFiles,
   ownedTables,
 } from "../db/commands/accounts/account-deletion";
+import { accountPrefixes, everyKeyOf } from "../lib/object-keys";
 import type { UploadsMarker } from "../lib/s3";
 import type { ActivityDeps } from "./deps";
 import { forEachLimited } from "./housekeeping-batch";
 
-/** Every S3 prefix a user's objects can live under. */
-export const accountPrefixes = (userId: string) => [
-  `${userId}/`,
-  `quarantine/${userId}/`,
-  `thumbnails/${userId}/`,
-  `previews/${userId}/`,
-];
-
 export type OwnedTable = (typeof ownedTables)[number]["table"];
 export const OWNED_TABLES: OwnedTable[] = ownedTables.map((owned) => owned.table);
-
-/** Whether the account is marked for deletion, already gone, or not to be deleted at all. */
-export type AccountState = "marked" | "gone" | "active";
 
 const S3_CONCURRENCY = 8;
 
@@ -30,9 +22,7 @@ const S3_CONCURRENCY = 8;
 export function accountDeletionActivities(deps: ActivityDeps) {
   return {
     async accountDeletionState(userId: string): Promise<AccountState> {
-      const user = await deps.db("users").where({ id: userId }).first("deletionRequestedAt");
-      if (!user) return "gone";
-      return user.deletionRequestedAt ? "marked" : "active";
+      return accountDeletionState(deps.db, userId);
     },
 
     /**
@@ -47,13 +37,7 @@ export function accountDeletionActivities(deps: ActivityDeps) {
       await forEachLimited(files, S3_CONCURRENCY, async (file) => {
         context.heartbeat(file.id);
         if (file.uploadId) await deps.storage.abortMultipartUpload(file.s3Key, file.uploadId).catch(ignoreMissing);
-        const keys = new Set([
-          file.s3Key,
-          `${userId}/${file.id}`,
-          `quarantine/${userId}/${file.id}`,
-          `thumbnails/${userId}/${file.id}.webp`,
-          `previews/${userId}/${file.id}.webp`,
-        ]);
+        const keys = new Set([file.s3Key, ...everyKeyOf({ ownerId: userId, id: file.id })]);
         if (file.thumbnailKey) keys.add(file.thumbnailKey);
         for (const key of keys) await deps.storage.deleteObject(key);
       });

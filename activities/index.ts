@@ -2,6 +2,8 @@ import { log } from "@temporalio/activity";
 import { failFile, markFileReady, quarantineFile, rejectFile } from "../db/commands/files/lifecycle";
 import { accountDeletionActivities } from "./account-deletion";
 import type { ActivityDeps } from "./deps";
+import { heartbeating } from "./heartbeat";
+import { mappingFailures } from "./failures";
 import { housekeepingActivities } from "./housekeeping";
 import { notifyFileOutcomeActivity } from "./notify";
 import { createPreviewActivity } from "./preview";
@@ -15,14 +17,17 @@ export type { ActivityDeps } from "./deps";
 export type { ScanVerdict } from "./scan-file";
 export type { ScanAndReadyVerdict } from "./scan-and-ready";
 
-/** Every activity, each safe to run twice: state changes are conditional on the current status. */
+/**
+ * Every activity, each safe to run twice: state changes are conditional on the current status. Their
+ * domain errors become retryable or final ApplicationFailures in one place (activities/failures.ts).
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return mappingFailures({
     scanFile: scanFileActivity(deps),
     scanAndMarkReady: scanAndMarkReadyActivity(deps),
-    createThumbnail: createThumbnailActivity(deps),
+    createThumbnail: heartbeating(createThumbnailActivity(deps)),
     notifyFileOutcome: notifyFileOutcomeActivity(deps),
-    createPreview: createPreviewActivity(deps),
+    createPreview: heartbeating(createPreviewActivity(deps)),
     ...webhookActivities(deps),
     purgeShares: purgeSharesActivity(deps),
     ...housekeepingActivities(deps),
@@ -60,7 +65,12 @@ export function createActivities(deps: ActivityDeps) {
     async rejectFile(fileId: string, reason: string): Promise<boolean> {
       return rejectFile(deps.db, deps.storage, fileId, reason);
     },
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The activities a worker's scan task queue serves (lib/worker-queues), SCAN_CONCURRENCY at a time. */
+export const SCAN_ACTIVITIES = ["scanFile", "scanAndMarkReady"] as const satisfies readonly (keyof Activities)[];
+/** The activities its preview task queue serves, PREVIEW_CONCURRENCY at a time. */
+export const PREVIEW_ACTIVITIES = ["createThumbnail", "createPreview"] as const satisfies readonly (keyof Activities)[];

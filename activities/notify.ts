@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { Context, log } from "@temporalio/activity";
-import { File, User } from "../db/models";
+import { findUser } from "../db/commands/accounts/users";
+import { findFile } from "../db/commands/files/find";
+import type { File } from "../db/models";
 import { addNotification, claimMail, markMailSent, releaseMail } from "../db/commands/notifications";
 import { subscribedWebhooks } from "../db/commands/webhooks";
 import type { Mail } from "../lib/mailer";
@@ -25,7 +27,7 @@ export interface NotifyReport {
  * ready, or has a webhook for file.ready. When neither, FileLifecycle skips the step (no activity).
  */
 export async function wantsReadyNotice(deps: ActivityDeps, file: Pick<File, "ownerId">): Promise<boolean> {
-  const owner = await User.query(deps.db).findById(file.ownerId);
+  const owner = await findUser(deps.db, file.ownerId);
   if (!owner || owner.deletionRequestedAt) return false;
   return owner.mailWhenReady || (await subscribedWebhooks(deps.db, file.ownerId, "file.ready")).length > 0;
 }
@@ -62,9 +64,9 @@ export async function sendMailOnce(deps: ActivityDeps, idempotencyKey: string, m
 export function notifyFileOutcomeActivity(deps: ActivityDeps) {
   return async function notifyFileOutcome(fileId: string, outcome: FileOutcomeNotice): Promise<NotifyReport> {
     const report: NotifyReport = { inApp: false, mailed: 0, skipped: 0, webhooks: 0 };
-    const file = await File.query(deps.db).findById(fileId);
+    const file = await findFile(deps.db, fileId);
     if (!file) return report;
-    const owner = await User.query(deps.db).findById(file.ownerId);
+    const owner = await findUser(deps.db, file.ownerId);
     if (!owner || owner.deletionRequestedAt) return report;
     const facts = { id: file.id, name: file.name, sizeBytes: file.sizeBytes };
     const appUrl = deps.config.APP_URL;

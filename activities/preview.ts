@@ -3,7 +3,8 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { log } from "@temporalio/activity";
 import sharp from "sharp";
 import { setPreview } from "../db/commands/files/lifecycle";
-import { File } from "../db/models";
+import { findFile } from "../db/commands/files/find";
+import type { File } from "../db/models";
 import { runMediaTool, type ToolLimits } from "../lib/media-tools";
 import { previewKey } from "../lib/object-keys";
 import { THUMBNAIL_MIME_TYPES } from "../lib/upload-plan";
@@ -56,7 +57,7 @@ async function toPreviewWebp(input: Buffer | NodeJS.ReadableStream, timeoutSecon
  */
 export function createPreviewActivity(deps: ActivityDeps) {
   return async function createPreview(fileId: string): Promise<boolean> {
-    const file = await File.query(deps.db).findById(fileId);
+    const file = await findFile(deps.db, fileId);
     if (!file || file.status !== "ready") return false;
     if (!wantsPreview(file)) return false;
     const source = previewSourceOf(file.detectedMimeType ?? file.mimeType)!;

@@ -10,6 +10,7 @@ import { isMissing } from "../lib/s3";
 import { OBJECT_MISSING } from "../lib/scan-failure";
 import { DETECTION_SAMPLE_BYTES, detectMimeType } from "../lib/type-detection";
 import { typeAllowed } from "../lib/type-policy";
+import { type ScanWindows, scanInWindows } from "../lib/windowed-scan";
 import type { ActivityDeps } from "./deps";
 
 /** What one streaming pass over a file found. */
@@ -43,7 +44,9 @@ async function* readWithin(body: AsyncIterable<Buffer>, ms: number): AsyncGenera
 
 /**
  * Streams the object from S3 through SHA-256 and clamd's INSTREAM in one pass: no temp file, memory
- * flat whatever the size. It heartbeats (at most once a second) only while bytes reach clamd, or
+ * flat whatever the size. A file past CLAMAV_MAX_BYTES with LARGE_FILE_SCAN=windowed goes to clamd in
+ * overlapping windows of CLAMAV_MAX_BYTES, one INSTREAM session each, in that same pass (lib/windowed-scan);
+ * where it waits for a window's verdict, the read goes on afterwards with a ranged GET from where it stopped. It heartbeats (at most once a second) only while bytes reach clamd, or
  * while clamd, holding the whole stream, owes its verdict (bounded by CLAMAV_TIMEOUT_MS + CLAMAV_VERDICT_MS_PER_MIB per MiB): a stalled
  * scan falls silent and Temporal retries it after SCAN_HEARTBEAT_TIMEOUT_MS, and a stalled S3 read
  * fails the attempt itself after S3_READ_TIMEOUT_MS. An unreachable scanner throws, so Temporal
@@ -54,8 +57,13 @@ export function scanFileActivity(deps: ActivityDeps) {
     const file = await findFile(deps.db, fileId);
     if (!file || file.status !== "processing") return { outcome: "settled" };
     const limit = deps.config.CLAMAV_MAX_BYTES;
-    if (file.sizeBytes > limit)
+    // Past the scanner's limit: rejected, or (LARGE_FILE_SCAN=windowed) scanned in overlapping windows.
+    const windowed = file.sizeBytes > limit && deps.config.LARGE_FILE_SCAN === "windowed";
+    if (file.sizeBytes > limit && !windowed)
       return { outcome: "too_large", reason: `larger than the scanner's ${limit}-byte limit` };
+    const windows: ScanWindows | null = windowed
+      ? { windowBytes: limit, overlapBytes: deps.config.LARGE_FILE_SCAN_OVERLAP_BYTES }
+      : null;
 
     const context = Context.current();
     const readTimeoutMs = deps.config.S3_READ_TIMEOUT_MS;
@@ -73,22 +81,55 @@ export function scanFileActivity(deps: ActivityDeps) {
       reported = scannedBytes;
       context.heartbeat({ scannedBytes });
     }, 1000);
-    const stall = new AbortController();
-    const firstByte = setTimeout(
-      () => stall.abort(new S3ReadStalledError(`S3 did not answer within ${readTimeoutMs} ms`)),
-      readTimeoutMs,
-    );
-    let body: Readable | undefined;
-    try {
-      ({ body } = await deps.storage
-        .getObject(file.s3Key, AbortSignal.any([context.cancellationSignal, stall.signal]))
+    /** The object from `from` on; S3 answering nothing for S3_READ_TIMEOUT_MS fails the attempt. */
+    const open = async (from: number): Promise<Readable> => {
+      const stall = new AbortController();
+      const firstByte = setTimeout(
+        () => stall.abort(new S3ReadStalledError(`S3 did not answer within ${readTimeoutMs} ms`)),
+        readTimeoutMs,
+      );
+      const signal = AbortSignal.any([context.cancellationSignal, stall.signal]);
+      return deps.storage
+        .getObject(file.s3Key, signal, from)
+        .then((object) => object.body)
         .catch((error: unknown) => {
           throw stall.signal.aborted ? stall.signal.reason : error;
         })
-        .finally(() => clearTimeout(firstByte)));
-      const source = body;
+        .finally(() => clearTimeout(firstByte));
+    };
+    let body: Readable | undefined;
+    // Bytes of the object read so far, and whether the read was stopped on purpose (see pause below).
+    let offset = 0;
+    let paused = false;
+    /**
+     * A windowed scan that waits for a window's verdict stops reading; S3 does not keep a connection
+     * nobody reads (MinIO resets it), so the read lets go of it and goes on with a ranged GET where it
+     * stopped: still every byte read once, in one pass.
+     */
+    const pause = () => {
+      paused = true;
+      body?.destroy();
+    };
+    const sizeBytes = file.sizeBytes;
+    async function* objectBytes(): AsyncGenerator<Buffer> {
+      for (;;) {
+        body = await open(offset);
+        try {
+          for await (const chunk of readWithin(body, readTimeoutMs)) {
+            offset += chunk.length;
+            yield chunk;
+          }
+        } catch (error) {
+          // A body we let go of ends with a premature close: not a failure.
+          if (!paused) throw error;
+        }
+        if (!paused || offset >= sizeBytes) return;
+        paused = false;
+      }
+    }
+    try {
       async function* hashed() {
-        for await (const chunk of readWithin(source, readTimeoutMs)) {
+        for await (const chunk of objectBytes()) {
           hash.update(chunk);
           if (sampled < DETECTION_SAMPLE_BYTES) {
             sample.push(chunk.subarray(0, DETECTION_SAMPLE_BYTES - sampled));
@@ -98,18 +139,33 @@ export function scanFileActivity(deps: ActivityDeps) {
         }
         awaitingVerdict = true;
       }
-      const result = await deps.clamd.scan(hashed(), (bytes) => (scannedBytes += bytes));
+      const onSent = (bytes: number) => (scannedBytes += bytes);
+      const result = windows
+        ? await scanInWindows(deps.clamd, hashed(), windows, {
+            onSent,
+            onWaiting: (waiting) => {
+              awaitingVerdict = waiting;
+              if (waiting) pause();
+            },
+          })
+        : await deps.clamd.scan(hashed(), onSent);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       deps.metrics.clamavScanSeconds.observe({ outcome: result.outcome }, seconds);
       const complete = scannedBytes === file.sizeBytes;
-      log.info("scan finished", { fileId, outcome: result.outcome, scannedBytes, seconds });
+      const sessions = "windows" in result ? result.windows : 1;
+      log.info("scan finished", { fileId, outcome: result.outcome, scannedBytes, seconds, sessions });
       if (result.outcome === "infected") {
         return { outcome: "infected", signature: result.signature, sha256: complete ? hash.digest("hex") : null };
       }
       if (!complete) throw new Error(`scanned ${scannedBytes} of ${file.sizeBytes} bytes`);
       const sha256 = hash.digest("hex");
       const detectedMimeType = await detectMimeType(Buffer.concat(sample), file.mimeType);
-      await recordScanFindings(deps.db, fileId, { detectedMimeType, scanCoverage: "full" });
+      await recordScanFindings(deps.db, fileId, {
+        detectedMimeType,
+        ...(windows
+          ? { scanCoverage: "windowed", scanWindowBytes: windows.windowBytes, scanOverlapBytes: windows.overlapBytes }
+          : { scanCoverage: "full", scanWindowBytes: null, scanOverlapBytes: null }),
+      });
       const policy = { allowed: deps.config.UPLOAD_ALLOWED_TYPES, blocked: deps.config.UPLOAD_BLOCKED_TYPES };
       if (!typeAllowed(policy, detectedMimeType)) {
         log.warn("file type not allowed", { fileId, declared: file.mimeType, detectedMimeType });

@@ -1,5 +1,5 @@
 import { decodeTimeoutType } from "@temporalio/common";
-import { NativeConnection, Worker } from "@temporalio/worker";
+import { NativeConnection } from "@temporalio/worker";
 import { UploadEvent } from "../db/models";
 import { ClamdClient } from "../lib/clamd";
 import { fileLifecycleId } from "../lib/file-lifecycle";
@@ -10,6 +10,7 @@ import { startStallingProxy } from "../test/stalling-proxy";
 import { randomBytesOf, uploadFile, waitForStatus } from "../test/uploads";
 import { waitFor } from "../test/wait";
 import { createActivities } from ".";
+import { createCofferWorkers, runWorkers, shutdownWorkers } from "../worker/workers";
 
 const MiB = 1024 * 1024;
 
@@ -30,10 +31,12 @@ async function startStallingBed(env: Record<string, string>) {
     bucket: config.S3_BUCKET,
   });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const worker = await Worker.create({
+  const workers = await createCofferWorkers({
     connection,
     taskQueue: bed.taskQueue,
-    workflowsPath: require.resolve("../workflows"),
+    workflows: { workflowsPath: require.resolve("../workflows") },
+    scanConcurrency: 2,
+    previewConcurrency: 1,
     activities: createActivities({
       config,
       db: bed.deps.db,
@@ -44,14 +47,14 @@ async function startStallingBed(env: Record<string, string>) {
       temporal: bed.deps.temporal,
     }),
   });
-  const running = worker.run();
+  const running = runWorkers(workers);
   return {
     bed,
     proxy,
     async close() {
       // The hung connection goes first, so an attempt still waiting on it ends and the worker can stop.
       await proxy.close();
-      worker.shutdown();
+      shutdownWorkers(workers);
       await running;
       await connection.close();
       storage.client.destroy();

@@ -1,5 +1,6 @@
 import { ApplicationFailure, Context, log } from "@temporalio/activity";
-import { File } from "../db/models";
+import { findUser } from "../db/commands/accounts/users";
+import type { File } from "../db/models";
 import { addNotification } from "../db/commands/notifications";
 import { disableFailingWebhook, findWebhook, recordWebhookAttempt, subscribedWebhooks } from "../db/commands/webhooks";
 import { webhookDisabledMail } from "../lib/notification-mail";
@@ -96,9 +97,7 @@ export function webhookActivities(deps: ActivityDeps) {
           lastStatus: result.statusCode,
         };
         await addNotification(db, { userId: disabled.userId, kind: "webhook.disabled", data, idempotencyKey: key });
-        const owner = await db("users")
-          .where({ id: disabled.userId })
-          .first<{ email: string; name: string | null }>("email", "name");
+        const owner = await findUser(db, disabled.userId);
         if (owner) {
           await sendMailOnce(
             deps,

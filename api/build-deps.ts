@@ -12,6 +12,7 @@ import { Storage } from "../lib/s3";
 import { urlSignerFromConfig } from "../lib/s3-url-signer";
 import { createTemporalClient } from "../lib/temporal";
 import type { AppDeps } from "./deps";
+import { FileStatusWaits } from "./file-status-waits";
 
 /** Connects to every service the API uses; none of them has to be up yet. */
 export function buildDeps(config: Config, logger: Logger): AppDeps {
@@ -53,12 +54,14 @@ export function buildDeps(config: Config, logger: Logger): AppDeps {
     temporal: createTemporalClient(config),
     registry,
     metrics: createApiMetrics(registry),
+    fileWaits: new FileStatusWaits(config.DATABASE_LISTEN_URL ?? config.DATABASE_URL, logger),
   };
 }
 
 /** Closes every connection buildDeps opened. */
 export async function closeDeps(deps: AppDeps): Promise<void> {
   deps.mailer.close();
+  await deps.fileWaits.close();
   deps.storage.destroy();
   deps.urls.destroy();
   deps.redis.disconnect();

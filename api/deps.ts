@@ -9,6 +9,7 @@ import type { Mailer } from "../lib/mailer";
 import type { ApiMetrics } from "../lib/metrics";
 import type { Storage } from "../lib/s3";
 import type { UrlSigner } from "../lib/s3-url-signer";
+import type { FileStatusWaits } from "./file-status-waits";
 
 /** Everything the API talks to, built once by server.ts (or by a test). */
 export interface AppDeps {
@@ -23,5 +24,7 @@ export interface AppDeps {
   mailer: Mailer;
   temporal: Client;
   registry: Registry;
+  /** Requests waiting for a file's status to change (GET /files/:id?waitSeconds=). */
+  fileWaits: FileStatusWaits;
   metrics: ApiMetrics;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
+import { z } from "zod";
 import { createApp } from "./app";
 import { createHttpServer } from "./http-server";
 import { apiPathOf } from "./route-table";
@@ -59,10 +60,9 @@ const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** The field names an operation's input schema knows, per part (so generated input hits them). */
 function fieldsOf(op: Operation, part: "body" | "query" | "params"): string[] {
-  const shape = (op.input as unknown as { shape?: Record<string, { shape?: Record<string, unknown> }> })?.shape;
-  const inner = shape?.[part];
-  const unwrapped = (inner as { unwrap?: () => { shape?: Record<string, unknown> } })?.unwrap?.() ?? inner;
-  return Object.keys((unwrapped as { shape?: Record<string, unknown> })?.shape ?? {});
+  const inner: unknown = op.input instanceof z.ZodObject ? op.input.shape[part] : undefined;
+  const unwrapped = inner instanceof z.ZodOptional || inner instanceof z.ZodDefault ? inner.unwrap() : inner;
+  return unwrapped instanceof z.ZodObject ? Object.keys(unwrapped.shape) : [];
 }
 
 /** A body: known fields with wrong values, missing fields, extra fields, or not an object at all. */

@@ -3,10 +3,11 @@ import http from "node:http";
 import type { Duplex } from "node:stream";
 import type Koa from "koa";
 import type { Config } from "../lib/config";
+import { securityHeaderValues } from "./middleware/security-headers";
 
-type TimeoutSettings = Pick<
+type ServerSettings = Pick<
   Config,
-  "HTTP_HEADERS_TIMEOUT_SECONDS" | "HTTP_REQUEST_TIMEOUT_SECONDS" | "HTTP_KEEP_ALIVE_TIMEOUT_SECONDS"
+  "HTTP_HEADERS_TIMEOUT_SECONDS" | "HTTP_REQUEST_TIMEOUT_SECONDS" | "HTTP_KEEP_ALIVE_TIMEOUT_SECONDS" | "APP_URL"
 >;
 
 /**
@@ -16,7 +17,7 @@ type TimeoutSettings = Pick<
  * HTTP_KEEP_ALIVE_TIMEOUT_SECONDS idle between requests. None of them limits how long a response
  * takes: slow share downloads are cut by their own stall check (docs/shares.md).
  */
-export function createHttpServer<State, Context>(app: Koa<State, Context>, config: TimeoutSettings): http.Server {
+export function createHttpServer<State, Context>(app: Koa<State, Context>, config: ServerSettings): http.Server {
   const requestTimeout = config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000;
   const server = http.createServer(
     {
@@ -29,7 +30,10 @@ export function createHttpServer<State, Context>(app: Koa<State, Context>, confi
     },
     app.callback(),
   );
-  server.on("clientError", answerClientError);
+  const headers = Object.entries(securityHeaderValues(config.APP_URL, true)).map(
+    ([name, value]) => `${name}: ${value}`,
+  );
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, headers));
   return server;
 }
 
@@ -50,7 +54,7 @@ function refusalOf(error: NodeJS.ErrnoException): [number, string, string] {
  * timeout) never reaches Koa: without this it would get a bare status line. It gets the SPEC §6
  * error body like every other refusal, then the connection closes.
  */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, securityHeaders: string[]): void {
   if (error.code === "ECONNRESET" || !socket.writable) {
     socket.destroy();
     return;
@@ -63,7 +67,8 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`,
       "Content-Type: application/json; charset=utf-8",
       `Content-Length: ${Buffer.byteLength(body)}`,
-      "X-Content-Type-Options: nosniff",
+      ...securityHeaders,
+      "Cache-Control: no-store",
       `X-Request-Id: ${requestId}`,
       "Connection: close",
       "",

@@ -20,6 +20,7 @@ export function document() {
 
 /** The types file's text for the current route table. */
 export async function apiTypes(): Promise<string> {
+  // openapi-typescript's types are OpenAPI 3.0's: they require license.url, where 3.1 allows identifier.
   const ast = await openapiTS(document() as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true });
   return banner + astToString(ast);
 }

@@ -5,6 +5,7 @@ import type { AppContext, AppExtensions, AppState } from "./context";
 import { requireAdmin, requireUser } from "./middleware/auth";
 import { requireJsonBody } from "./middleware/body";
 import { type RateLimitKind, rateLimit, rateLimitWhen } from "./middleware/rate-limit";
+import { sameOriginFraming } from "./middleware/security-headers";
 import { validate } from "./middleware/validate";
 
 /**
@@ -47,6 +48,12 @@ export interface Operation<Input extends ZodType = ZodType> {
   input?: Input;
   /** Also take the body as a form (application/x-www-form-urlencoded); every other operation takes JSON only. */
   acceptsForm?: boolean;
+  /**
+   * Our own pages may load this operation's answers into a frame (X-Frame-Options SAMEORIGIN,
+   * frame-ancestors 'self'): the share page posts its download form into a hidden frame and reads
+   * an error from there. Every other answer may be framed by no one.
+   */
+  framedBySameOrigin?: boolean;
   /** Examples of the request body, keyed by name (the upload flow's are in the document). */
   examples?: Record<string, unknown>;
   responses: Record<number, ResponseSpec>;
@@ -57,7 +64,7 @@ export interface Operation<Input extends ZodType = ZodType> {
 
 /** Declares an operation; the identity function that lets TypeScript infer ctx.input from `input`. */
 export function operation<Input extends ZodType>(op: Operation<Input>): Operation {
-  return op as unknown as Operation;
+  return op as Operation;
 }
 
 /** Rate-limit classes counted per user run after authentication; the rest (per IP) before it. */
@@ -67,6 +74,7 @@ function middlewareOf(op: Operation): Middleware[] {
   const auth = op.auth === "public" ? [] : op.auth === "user" ? [requireUser()] : [requireUser(), requireAdmin()];
   const limit = op.rateLimit && !op.rateLimitIf ? [rateLimit(op.rateLimit)] : [];
   const chain = op.rateLimit && perUser.has(op.rateLimit) ? [...auth, ...limit] : [...limit, ...auth];
+  if (op.framedBySameOrigin) chain.unshift(sameOriginFraming());
   // Browsers post forms and text/plain across sites without a CORS preflight; JSON needs one.
   if (!op.acceptsForm) chain.push(requireJsonBody());
   if (op.input) chain.push(validate(op.input));

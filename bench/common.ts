@@ -47,6 +47,26 @@ export function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system, with reaped children) a process has used so far; 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime, cutime, cstime are fields 14–17 of stat(5); `fields` starts at field 3.
+    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The value at percentile `p` (0–100) of ascending `sorted`; NaN when it is empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
 /** Samples a process's RSS every 20 ms while `work` runs; returns the peak. */
 export async function peakRssDuring(pid: number, work: () => Promise<unknown>): Promise<number> {
   let peak = rssOf(pid);

@@ -52,7 +52,8 @@ async function drain(url: string, init?: RequestInit): Promise<number> {
   const res = await fetch(url, init);
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   let bytes = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+  const reader = res.body!.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.length;
   return bytes;
 }
 

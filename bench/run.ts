@@ -9,6 +9,8 @@ const benches = [
   "web-upload",
   "small-files",
   "zip",
+  "load",
+  "large-file",
 ] as const;
 const name = process.argv[2];
 

@@ -76,7 +76,7 @@ async function main() {
       status: "processing",
     });
     await User.query(db)
-      .patch({ usedBytes: db.raw("used_bytes + ?", [sizeBytes]) as unknown as number })
+      .patch({ usedBytes: User.raw("used_bytes + ?", [sizeBytes]) })
       .findById(user.id);
     return id;
   };

@@ -1,7 +1,8 @@
 /**
  * bench small-files: many small files from many users to ready. BENCH_USERS (20) clients, each with
  * its own account, upload BENCH_FILES (1000) files of 64 KiB between them, one after another:
- * start → sign → PUT → complete → poll GET /files/:id until ready, then the next. The API and the
+ * start → sign → PUT → complete → GET /files/:id?waitSeconds=20 until ready (BENCH_WAIT_SECONDS=0 polls
+ * every BENCH_POLL_MS instead), then the next. The API and the
  * worker run as child processes on a task queue of their own, so their CPU can be read from /proc.
  * Baseline, in the same run: the same clients doing bare presigned PUTs of the same bytes, one after
  * another. Prints files/s to ready, p50/p95/p99 of complete → ready (as the client saw it, and as the
@@ -19,7 +20,17 @@ import { apiPathOf } from "../api/route-table";
 import { startSession } from "../db/commands/accounts/refresh-tokens";
 import { File, User } from "../db/models";
 import { signAccessToken } from "../lib/access-token";
-import { benchBytes, benchDeps, createBenchUser, freePort, timed, waitForHttp, withConcurrency } from "./common";
+import {
+  benchBytes,
+  benchDeps,
+  cpuSecondsOf,
+  createBenchUser,
+  freePort,
+  percentile,
+  timed,
+  waitForHttp,
+  withConcurrency,
+} from "./common";
 
 const USERS = Number(process.env.BENCH_USERS ?? 20);
 const FILES = Number(process.env.BENCH_FILES ?? 1000);
@@ -27,20 +38,8 @@ const SIZE = Number(process.env.BENCH_BYTES ?? 64 * 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 /** How often a client asks whether its file is ready. */
 const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 25);
-
-const CLOCK_TICKS = 100;
-
-/** CPU seconds (user + system, with reaped children) a process has used so far; 0 once it is gone. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime, stime, cutime, cstime are fields 14–17 of stat(5); `fields` starts at field 3.
-    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
+/** How long each GET /files/:id waits for the scan's outcome (as the web client does); 0 polls every POLL_MS. */
+const WAIT_SECONDS = Number(process.env.BENCH_WAIT_SECONDS ?? 20);
 
 /** Pids whose command line matches `pattern`. */
 function pidsMatching(pattern: RegExp): number[] {
@@ -55,11 +54,6 @@ function pidsMatching(pattern: RegExp): number[] {
     }
   }
   return pids;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const ms = (seconds: number) => `${(seconds * 1000).toFixed(0)} ms`;
@@ -134,15 +128,22 @@ async function main() {
       return seconds;
     };
     const steps = {} as Record<StepName, number>;
-    const { file } = await call<{ file: { id: string } }>(`${base}/files/uploads`, headers, "POST", {
-      name: `${randomUUID()}.bin`,
-      sizeBytes: SIZE,
-      mimeType: "application/octet-stream",
-    });
+    const started = await call<{ file: { id: string }; parts?: { url: string }[] }>(
+      `${base}/files/uploads`,
+      headers,
+      "POST",
+      { name: `${randomUUID()}.bin`, sizeBytes: SIZE, mimeType: "application/octet-stream" },
+    );
+    const { file } = started;
     steps.start = lap();
-    const { parts } = await call<{ parts: { url: string }[] }>(`${base}/files/${file.id}/parts`, headers, "POST", {
-      partNumbers: [1],
-    });
+    // A file of one part comes with its part signed; a larger one asks for its URLs.
+    const parts =
+      started.parts ??
+      (
+        await call<{ parts: { url: string }[] }>(`${base}/files/${file.id}/parts`, headers, "POST", {
+          partNumbers: [1],
+        })
+      ).parts;
     steps.sign = lap();
     const put = await fetch(parts[0].url, { method: "PUT", body: bytes });
     if (put.status !== 200) throw new Error(`PUT: ${put.status}`);
@@ -159,9 +160,10 @@ async function main() {
     let polls = 0;
     steps.poll = 0;
     while (current.status === "processing") {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (!WAIT_SECONDS) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       lap();
-      current = (await call<{ file: typeof current }>(`${base}/files/${file.id}`, headers, "GET")).file;
+      const url = `${base}/files/${file.id}?waitSeconds=${WAIT_SECONDS}`;
+      current = (await call<{ file: typeof current }>(url, headers, "GET")).file;
       steps.poll += lap();
       polls++;
     }
@@ -227,7 +229,7 @@ async function main() {
     );
 
   console.log(
-    `bench small-files: ${FILES} files of ${SIZE / 1024} KiB from ${USERS} users, one after another each; polling every ${POLL_MS} ms; ${ROUNDS} rounds`,
+    `bench small-files: ${FILES} files of ${SIZE / 1024} KiB from ${USERS} users, one after another each; ${WAIT_SECONDS ? `waiting up to ${WAIT_SECONDS} s a request` : `polling every ${POLL_MS} ms`}; ${ROUNDS} rounds`,
   );
   if (!temporalPids.length) console.log("  (no Temporal dev server process found: its CPU is not shown)");
 

@@ -32,7 +32,9 @@ async function drain(res: Response, onGiB: (gib: number) => void = () => undefin
   if (res.status !== 200) throw new Error(`${res.url}: ${res.status} ${await res.text()}`);
   let bytes = 0;
   let tail = Buffer.alloc(0);
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  const reader = res.body!.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    const chunk = read.value;
     const before = Math.floor(bytes / GiB);
     bytes += chunk.length;
     if (Math.floor(bytes / GiB) > before) onGiB(Math.floor(bytes / GiB));

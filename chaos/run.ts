@@ -20,6 +20,7 @@ import knex from "knex";
 import { pendingDeletionKeys } from "../db/commands/files/object-deletions";
 import { knexConfig } from "../db/knexfile";
 import { ClamdClient } from "../lib/clamd";
+import { type FileStatus, statusRule } from "../lib/file-status";
 import { checkInvariants, formatViolation } from "../lib/invariants";
 import { Storage } from "../lib/s3";
 import { Service, answers, sleep } from "./services";
@@ -392,16 +393,15 @@ async function settleAndCheck(props: {
   for (const violation of violations) failures.push(formatViolation(violation));
   tally.violations = violations.length;
 
-  const statuses: { status: string; statusReason: string | null; n: number }[] = (
+  const statuses: { status: FileStatus; hasReason: boolean; n: number }[] = (
     await db.raw(
       `SELECT status, (status_reason IS NOT NULL) AS "hasReason", count(*)::int AS n FROM files GROUP BY status, status_reason IS NOT NULL`,
     )
   ).rows;
-  for (const row of statuses as unknown as { status: string; hasReason: boolean; n: number }[]) {
+  for (const row of statuses) {
     tally.finalStatuses[row.status] = (tally.finalStatuses[row.status] ?? 0) + row.n;
-    if (!["ready", "quarantined", "rejected", "failed"].includes(row.status))
-      failures.push(`${row.n} files ended ${row.status}`);
-    if ((row.status === "failed" || row.status === "rejected") && !row.hasReason)
+    if (!statusRule(row.status).terminal) failures.push(`${row.n} files ended ${row.status}`);
+    if (!statusRule(row.status).keepsBytes && !row.hasReason)
       failures.push(`${row.n} files ended ${row.status} without a reason`);
   }
   for (const [kind, expected] of Object.entries(tally.expected)) {

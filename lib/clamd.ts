@@ -133,6 +133,13 @@ export class ClamdClient {
     return this.command("VERSION");
   }
 
+  /** clamd's MaxThreads (the scans it runs at once), from its STATS reply ("THREADS: live 1 idle 0 max 10 …"). */
+  async maxThreads(): Promise<number> {
+    const threads = /^THREADS:.*\bmax (\d+)/m.exec(await this.command("STATS"));
+    if (!threads) throw new ClamdUnavailableError("clamd's STATS reply names no thread maximum");
+    return Number(threads[1]);
+  }
+
   /**
    * Streams `source` to clamd with INSTREAM, honouring backpressure, and returns its verdict.
    * `onSent` hears of every chunk once the socket took it, so a caller counts only bytes clamd can

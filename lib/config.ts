@@ -47,8 +47,11 @@ const schema = z
     WORKER_MAX_CONCURRENT_ACTIVITIES: int(1).default(20),
     /** Workflow runs a worker keeps in memory between tasks (sticky cache); 0 turns the cache off. */
     WORKER_MAX_CACHED_WORKFLOWS: int(0).default(500),
-    /** On shutdown, how long running activities may go on before they are cancelled and retried elsewhere. */
-    WORKER_SHUTDOWN_GRACE_SECONDS: int(0).default(30),
+    /**
+     * On shutdown, how long running activities may go on before they are cancelled and retried elsewhere: one scan
+     * of a 2 GiB file at 20 MiB/s (docs/DEPLOY.md, "Worker tuning"); a scan cut off restarts from its first byte.
+     */
+    WORKER_SHUTDOWN_GRACE_SECONDS: int(0).default(120),
     /** Loopback port of the Temporal SDK's own Prometheus exporter; the worker merges it into its metrics port. */
     WORKER_SDK_METRICS_PORT: int(1).max(65535).default(9465),
     /** Where people open the web client; links in mails and share links point here. */
@@ -59,6 +62,8 @@ const schema = z
     WEB_DIST_DIR: z.string().min(1).default("web/dist"),
 
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+    /** The API's one LISTEN connection (waits for a scan's outcome); PostgreSQL itself when DATABASE_URL is a pooler. */
+    DATABASE_LISTEN_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL"),
 
     JWT_SECRET: z.string().min(32, "must be at least 32 characters"),
@@ -114,6 +119,13 @@ const schema = z
     CLAMAV_PORT: int(1).max(65535),
     /** clamd's StreamMaxLength; libclamav scans nothing above 2147483645 bytes. */
     CLAMAV_MAX_BYTES: int(1).max(2147483645).default(2147483645),
+    /**
+     * A file over CLAMAV_MAX_BYTES: `reject` (default) ends it rejected; `windowed` scans it in overlapping windows of
+     * CLAMAV_MAX_BYTES each, in the same single pass that hashes it (docs/files.md).
+     */
+    LARGE_FILE_SCAN: z.enum(["reject", "windowed"]).default("reject"),
+    /** With LARGE_FILE_SCAN=windowed: the bytes at the end of one window sent again at the start of the next (1 MiB). */
+    LARGE_FILE_SCAN_OVERLAP_BYTES: int(1).default(MiB),
     /** Timeout of one clamd exchange without progress, in milliseconds; also the base wait for a verdict. */
     CLAMAV_TIMEOUT_MS: int(100).default(30_000),
     /** Milliseconds the verdict may take per MiB sent, on top of CLAMAV_TIMEOUT_MS (250: a 2 GiB file may wait 9 min). */
@@ -175,6 +187,10 @@ const schema = z
     SCAN_RETRY_MAX_MS: int(10).default(60_000),
     /** A scan without a heartbeat for this long is retried (the worker died). */
     SCAN_HEARTBEAT_TIMEOUT_MS: int(1000).default(30_000),
+    /** Scans one worker runs at once (its scan task queue's slots); unset: clamd's MaxThreads, read at start. */
+    SCAN_CONCURRENCY: optional(int(1)),
+    /** Thumbnails and previews one worker makes at once (its preview task queue's slots). */
+    PREVIEW_CONCURRENCY: int(1).default(2),
 
     /** A preview (sharp, ffmpeg, pdftoppm) that takes longer is given up: the file stays ready without one. */
     PREVIEW_TIMEOUT_MS: int(1000).default(60_000),
@@ -278,6 +294,15 @@ const schema = z
         code: "custom",
         path: ["TEMPORAL_TLS"],
         message: "cannot be false with an API key or a client certificate",
+      });
+  })
+  .superRefine((config, ctx) => {
+    // A window must carry new bytes besides the ones it repeats from the window before.
+    if (config.LARGE_FILE_SCAN === "windowed" && config.LARGE_FILE_SCAN_OVERLAP_BYTES * 2 > config.CLAMAV_MAX_BYTES)
+      ctx.addIssue({
+        code: "custom",
+        path: ["LARGE_FILE_SCAN_OVERLAP_BYTES"],
+        message: "must be at most half of CLAMAV_MAX_BYTES (the window) with LARGE_FILE_SCAN=windowed",
       });
   })
   .superRefine((config, ctx) => {

@@ -1,4 +1,8 @@
-/** The one error type routes and commands throw for a client-facing failure (SPEC §6 error body). */
+/**
+ * An error of the API layer itself, with its HTTP status: authentication, validation, rate limits,
+ * HTTP mechanics. A refusal of the domain (db commands, and routes translating their results) is a
+ * DomainError (lib/domain-errors.ts) instead, which api/middleware/error-handler.ts gives its status.
+ */
 export class AppError extends Error {
   constructor(
     readonly status: number,
@@ -16,8 +20,6 @@ export const badRequest = (message: string, details?: unknown) => new AppError(4
 export const unauthorized = (code = "unauthorized", message = "Authentication required.") =>
   new AppError(401, code, message);
 export const forbidden = (code = "forbidden", message = "Not allowed.") => new AppError(403, code, message);
-export const notFound = (what = "resource") => new AppError(404, "not_found", `No such ${what}.`);
 export const unsupportedMediaType = (message: string) => new AppError(415, "unsupported_media_type", message);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
   new AppError(429, code, message, { retryAfterSeconds }, { "Retry-After": String(retryAfterSeconds) });

@@ -18,8 +18,10 @@ export const fileKey = (file: KeyedFile) => `${file.ownerId}/${file.id}`;
 export const quarantineKey = (file: KeyedFile) => `quarantine/${file.ownerId}/${file.id}`;
 /** A ready image's 256 px WebP thumbnail. */
 export const thumbnailKey = (file: KeyedFile) => `thumbnails/${file.ownerId}/${file.id}.webp`;
+/** Where a user's preview images live. */
+const previewsPrefix = (userId: string) => `previews/${userId}/`;
 /** A ready file's preview image. */
-export const previewKey = (file: KeyedFile) => `previews/${file.ownerId}/${file.id}.webp`;
+export const previewKey = (file: KeyedFile) => `${previewsPrefix(file.ownerId)}${file.id}.webp`;
 
 /** The per-user prefixes the nightly reconcile walks, in the order it walks them. */
 export type ObjectArea = "files" | "quarantine" | "thumbnails";
@@ -36,3 +38,17 @@ export function areaPrefix(area: ObjectArea, userId: string): string {
       return `thumbnails/${userId}/`;
   }
 }
+
+/** Every key a file may have written, wherever its bytes were when it ended. */
+export const everyKeyOf = (file: KeyedFile) => [
+  fileKey(file),
+  quarantineKey(file),
+  thumbnailKey(file),
+  previewKey(file),
+];
+
+/** Every prefix a user's objects can live under (account deletion empties each). */
+export const accountPrefixes = (userId: string) => [
+  ...OBJECT_AREAS.map((area) => areaPrefix(area, userId)),
+  previewsPrefix(userId),
+];

@@ -121,11 +121,16 @@ export class Storage {
   }
 
   /** The object's bytes as a stream, with its length and type. */
+  /** The object's bytes; from `fromByte` on when given (a ranged GET, to go on where an earlier read stopped). */
   async getObject(
     key: string,
     abortSignal?: AbortSignal,
+    fromByte?: number,
   ): Promise<{ body: Readable; sizeBytes: number; contentType?: string }> {
-    const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal });
+    const Range = fromByte ? `bytes=${fromByte}-` : undefined;
+    const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range }), {
+      abortSignal,
+    });
     return { body: result.Body as Readable, sizeBytes: result.ContentLength ?? 0, contentType: result.ContentType };
   }
 
@@ -285,4 +290,46 @@ export function isMissing(error: unknown): boolean {
 export function isClientError(error: unknown): boolean {
   const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
   return status !== undefined && status >= 400 && status < 500;
+}
+
+/** Socket-level failures: S3 could not be reached or stopped answering. */
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+]);
+
+/**
+ * True for an S3 outage rather than a refusal: the SDK could not connect or timed out (its errors
+ * carry `$metadata`, so a database that is down is not mistaken for it), or S3 answered 5xx.
+ * Socket errors come from Node's own realm, so they are read by shape, not by `instanceof`.
+ */
+export function isStorageOutage(error: unknown): boolean {
+  if (error instanceof S3ServiceException) return (error.$metadata.httpStatusCode ?? 0) >= 500;
+  return typeof error === "object" && error !== null && "$metadata" in error && isUnreachable(error);
+}
+
+interface SocketError {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+function isUnreachable(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code, message, cause, errors } = error as SocketError;
+  if (typeof code === "string" && UNREACHABLE.has(code)) return true;
+  // The SDK wraps an error it does not recognise as one (another realm's, as under Jest) as
+  // "AWS SDK error wrapper for Error: connect ECONNREFUSED …": only the message keeps the code.
+  if (typeof message === "string" && message.split(/[\s:]+/).some((word) => UNREACHABLE.has(word))) return true;
+  if (name === "TimeoutError" || name === "RequestTimeout") return true;
+  if (Array.isArray(errors) && errors.some(isUnreachable)) return true;
+  return isUnreachable(cause);
 }

@@ -1,4 +1,4 @@
-import { workerTuning } from "../worker/tuning";
+import { DEFAULT_SCAN_CONCURRENCY, scanConcurrency, workerTuning } from "../worker/tuning";
 import { ConfigError, parseConfig } from "./config";
 import { temporalConnectionOptions } from "./temporal";
 import { minimalEnv } from "../test/minimal-env";
@@ -79,7 +79,7 @@ describe("worker tuning from the environment", () => {
       maxConcurrentWorkflowTaskExecutions: 40,
       maxConcurrentActivityTaskExecutions: 20,
       maxCachedWorkflows: 500,
-      shutdownGraceTime: "30 seconds",
+      shutdownGraceTime: "120 seconds",
     });
     const tuned = parseConfig({
       ...base,
@@ -87,14 +87,38 @@ describe("worker tuning from the environment", () => {
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: "10",
       WORKER_MAX_CONCURRENT_ACTIVITIES: "4",
       WORKER_MAX_CACHED_WORKFLOWS: "0",
-      WORKER_SHUTDOWN_GRACE_SECONDS: "120",
+      WORKER_SHUTDOWN_GRACE_SECONDS: "600",
     });
     expect(tuned.WORKER_METRICS_HOST).toBe("0.0.0.0");
     expect(workerTuning(tuned)).toEqual({
       maxConcurrentWorkflowTaskExecutions: 10,
       maxConcurrentActivityTaskExecutions: 4,
       maxCachedWorkflows: 0,
-      shutdownGraceTime: "120 seconds",
+      shutdownGraceTime: "600 seconds",
     });
+  });
+
+  it("runs SCAN_CONCURRENCY scans, else clamd's MaxThreads, else clamd's default when clamd does not answer", async () => {
+    const clamd = (answer: () => Promise<number>) => ({ maxThreads: answer });
+    const config = parseConfig(base);
+    expect(config.SCAN_CONCURRENCY).toBeUndefined();
+    expect(config.PREVIEW_CONCURRENCY).toBe(2);
+    expect(
+      await scanConcurrency(
+        parseConfig({ ...base, SCAN_CONCURRENCY: "3" }),
+        clamd(async () => 12),
+      ),
+    ).toEqual({
+      slots: 3,
+      from: "SCAN_CONCURRENCY",
+    });
+    expect(
+      await scanConcurrency(
+        config,
+        clamd(async () => 12),
+      ),
+    ).toEqual({ slots: 12, from: "clamd MaxThreads" });
+    const away = clamd(() => Promise.reject(new Error("connection refused")));
+    expect(await scanConcurrency(config, away)).toEqual({ slots: DEFAULT_SCAN_CONCURRENCY, from: "default" });
   });
 });

@@ -20,7 +20,7 @@ describe("the ZIP writer", () => {
     for (const [name, bytes] of Object.entries(files))
       zip.addReadStreamLazy(name, { size: bytes.length, compress: false }, (cb) => cb(null, Readable.from([bytes])));
     const size = await new Promise<number>((resolve) =>
-      zip.end({ forceZip64Format: false, comment: "" }, resolve as unknown as () => void),
+      zip.end({ forceZip64Format: false, comment: "" }, (size?: number) => resolve(size ?? -1)),
     );
     const chunks: Buffer[] = [];
     for await (const chunk of zip.outputStream as Readable) chunks.push(chunk as Buffer);

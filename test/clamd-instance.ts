@@ -6,7 +6,9 @@ import path from "node:path";
 import { ClamdClient } from "../lib/clamd";
 import { cleanBytes } from "./samples";
 
-const signatures = path.resolve(__dirname, "..", "scripts", "clamav", "coffer-test.hdb");
+/** Our offline test database: EICAR and ClamAV's test files by hash, and the body signature of samples' testMarker. */
+const signatureDir = path.resolve(__dirname, "..", "scripts", "clamav");
+const signatureFiles = ["coffer-test.hdb", "coffer-test.ndb"];
 
 export interface ClamdInstance {
   client: ClamdClient;
@@ -41,7 +43,7 @@ export async function clamdReady(client: ClamdClient): Promise<boolean> {
 export async function startClamd(streamMaxBytes: number): Promise<ClamdInstance> {
   const dir = await mkdtemp(path.join(tmpdir(), "coffer-clamd-"));
   await chmod(dir, 0o777);
-  await copyFile(signatures, path.join(dir, "coffer-test.hdb"));
+  for (const name of signatureFiles) await copyFile(path.join(signatureDir, name), path.join(dir, name));
   const port = await freePort();
   const conf = path.join(dir, "clamd.conf");
   await writeFile(

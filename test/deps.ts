@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import type { DestinationStream } from "pino";
 import { createApp } from "../api/app";
 import { apiPathOf } from "../api/route-table";
 import { buildDeps, closeDeps } from "../api/build-deps";
@@ -6,11 +7,17 @@ import type { AppDeps } from "../api/deps";
 import { getConfig, resetConfig } from "../lib/config";
 import { createLogger } from "../lib/logger";
 
-/** The API's real dependencies, configured from the test environment, with the schema migrated. */
-export async function createTestDeps(): Promise<AppDeps> {
+/**
+ * The API's real dependencies, configured from the test environment, with the schema migrated.
+ * `log` sends the API's log lines to a destination the test reads (at the level given).
+ */
+export async function createTestDeps(log?: { level: string; destination: DestinationStream }): Promise<AppDeps> {
   resetConfig();
   const config = getConfig();
-  const deps = buildDeps(config, createLogger({ level: config.LOG_LEVEL, name: "test" }));
+  const logger = log
+    ? createLogger({ level: log.level, name: "api" }, log.destination)
+    : createLogger({ level: config.LOG_LEVEL, name: "test" });
+  const deps = buildDeps(config, logger);
   await deps.db.migrate.latest();
   return deps;
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { NativeConnection, Worker } from "@temporalio/worker";
+import { NativeConnection } from "@temporalio/worker";
 import { Registry } from "prom-client";
 import { createActivities } from "../activities";
 import type { AppDeps } from "../api/deps";
 import { ClamdClient } from "../lib/clamd";
 import { createWorkerMetrics, type WorkerMetrics } from "../lib/metrics";
 import { temporalConnectionOptions } from "../lib/temporal";
+import { DEFAULT_SCAN_CONCURRENCY } from "../worker/tuning";
+import { createCofferWorkers, runWorkers, shutdownWorkers } from "../worker/workers";
 import { closeDeps, createTestDeps, startTestServer, type TestServer } from "./deps";
 import { endWorkflowsOn, installTestRuntime } from "./temporal";
 
@@ -33,12 +35,12 @@ export interface FilesTestbed {
  */
 export async function startFilesTestbed(
   env: Record<string, string> = {},
-  options: { worker?: boolean } = {},
+  options: { worker?: boolean; log?: Parameters<typeof createTestDeps>[0] } = {},
 ): Promise<FilesTestbed> {
   installTestRuntime();
   const taskQueue = `test-files-${randomUUID()}`;
   Object.assign(process.env, fastFileSettings, { TEMPORAL_TASK_QUEUE: taskQueue }, env);
-  const deps = await createTestDeps();
+  const deps = await createTestDeps(options.log);
   const server = await startTestServer(deps);
   const workerRegistry = new Registry();
   const workerMetrics = createWorkerMetrics(workerRegistry);
@@ -46,10 +48,13 @@ export async function startFilesTestbed(
   let stopWorker = async () => undefined as void;
   if (options.worker !== false) {
     const connection = await NativeConnection.connect(temporalConnectionOptions(deps.config));
-    const worker = await Worker.create({
+    // As worker/main.ts runs them: the task queue's worker and its scan and preview queues' workers.
+    const workers = await createCofferWorkers({
       connection,
       taskQueue,
-      workflowsPath: require.resolve("../workflows"),
+      workflows: { workflowsPath: require.resolve("../workflows") },
+      scanConcurrency: deps.config.SCAN_CONCURRENCY ?? DEFAULT_SCAN_CONCURRENCY,
+      previewConcurrency: deps.config.PREVIEW_CONCURRENCY,
       activities: createActivities({
         config: deps.config,
         db: deps.db,
@@ -65,9 +70,9 @@ export async function startFilesTestbed(
         temporal: deps.temporal,
       }),
     });
-    const running = worker.run();
+    const running = runWorkers(workers);
     stopWorker = async () => {
-      worker.shutdown();
+      shutdownWorkers(workers);
       await running;
       await connection.close();
     };

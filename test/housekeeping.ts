@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import { File, Folder, Share, User, type FileStatus } from "../db/models";
 import {
   type NightlyMaintenanceInput,
-  type NightlyMaintenanceReport,
   NIGHTLY_MAINTENANCE_WORKFLOW,
   SAMPLE_SIZE,
   type Tally,
@@ -46,10 +45,7 @@ export async function runUploadHousekeeping(
   });
 }
 
-export async function runNightlyMaintenance(
-  bed: FilesTestbed,
-  overrides: Partial<NightlyMaintenanceInput> = {},
-): Promise<NightlyMaintenanceReport> {
+export async function runNightlyMaintenance(bed: FilesTestbed, overrides: Partial<NightlyMaintenanceInput> = {}) {
   return executeWorkflow(bed.deps.temporal, NIGHTLY_MAINTENANCE_WORKFLOW, {
     taskQueue: bed.taskQueue,
     workflowId: `test-nightly-maintenance-${randomUUID()}`,
@@ -97,7 +93,7 @@ export async function plantFile(bed: FilesTestbed, ownerId: string, plant: Plant
   });
   if (plant.status === "processing" || plant.status === "ready") {
     await User.query(db)
-      .patch({ usedBytes: User.raw("used_bytes + ?", [bytes.length]) as unknown as number })
+      .patch({ usedBytes: User.raw("used_bytes + ?", [bytes.length]) })
       .where({ id: ownerId });
   }
   if (plant.updatedAt) await db("files").where({ id }).update({ updatedAt: plant.updatedAt });

@@ -31,3 +31,10 @@ export function linuxExecutable(size = 4096): Buffer {
   bytes.writeUInt16LE(0x3e, 18); // e_machine: x86-64
   return bytes;
 }
+
+/**
+ * Bytes that the test signature Coffer.Test.Marker (scripts/clamav/coffer-test.ndb, a body signature)
+ * finds anywhere in a stream, unlike EICAR, which the hash-only test database knows only as a whole
+ * file. Joined at run time so no scanner with that database flags this repository.
+ */
+export const testMarker = Buffer.from(["COFFER-TEST-MARKER:", "a body signature found anywhere in a stream"].join(""));

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { AuditEntry, File, User } from "../db/models";
 import { accountDeletionId, accountDeletionInput, startAccountDeletion } from "../lib/account-deletion";
+import { USED_BYTES_STATUSES } from "../lib/file-status";
 import { call, randomIp } from "../test/accounts";
 
 /** Client IPs from X-Forwarded-For (randomIp per request) and auth limits that do not get in the way. */
@@ -232,7 +233,7 @@ describe("AccountDeletion with its worker killed in the middle", () => {
     const held = (await bed.deps
       .db("files")
       .where({ ownerId: uid })
-      .whereIn("status", ["processing", "ready"])
+      .whereIn("status", USED_BYTES_STATUSES)
       .sum({ bytes: "size_bytes" })
       .first()) as { bytes: string | null };
     expect(user.usedBytes).toBe(Number(held.bytes ?? 0));

@@ -1,6 +1,6 @@
 import "../lib/env-file";
 import { Client, Connection } from "@temporalio/client";
-import { NativeConnection, Runtime, Worker } from "@temporalio/worker";
+import { NativeConnection, Runtime } from "@temporalio/worker";
 import { createActivities } from "../activities";
 import { createDb } from "../db";
 import { ClamdClient } from "../lib/clamd";
@@ -14,7 +14,8 @@ import { startMetricsServer } from "./metrics-server";
 import { workflowBundlePath } from "./paths";
 import { ensureSchedules, scheduleDefinitions } from "./schedules";
 import { PinoSdkLogger } from "./sdk-logger";
-import { workerTuning } from "./tuning";
+import { scanConcurrency, workerTuning } from "./tuning";
+import { createCofferWorkers, runWorkers } from "./workers";
 
 async function main() {
   const config = loadConfigOrExit();
@@ -64,19 +65,30 @@ async function main() {
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
     if (config.SCHEDULES_ENABLED)
       await ensureSchedules(client, config.TEMPORAL_TASK_QUEUE, scheduleDefinitions(config), logger);
-    const worker = await Worker.create({
+    // A probe of its own with a short timeout: a worker starts even while clamd is away.
+    const probe = new ClamdClient({ host: config.CLAMAV_HOST, port: config.CLAMAV_PORT, timeoutMs: 5000 });
+    const scans = await scanConcurrency(config, probe);
+    const workers = await createCofferWorkers({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      workflowBundle: { codePath: workflowBundlePath },
-      ...workerTuning(config),
+      workflows: { workflowBundle: { codePath: workflowBundlePath } },
+      tuning: workerTuning(config),
       activities: createActivities({ config, db, storage, clamd, mailer, metrics, temporal: client }),
+      scanConcurrency: scans.slots,
+      previewConcurrency: config.PREVIEW_CONCURRENCY,
     });
     logger.info(
-      { taskQueue: config.TEMPORAL_TASK_QUEUE, metrics: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` },
+      {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        scanConcurrency: scans.slots,
+        scanConcurrencyFrom: scans.from,
+        previewConcurrency: config.PREVIEW_CONCURRENCY,
+        metrics: `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}`,
+      },
       "worker started",
     );
-    await worker.run();
+    await runWorkers(workers);
     logger.info("worker stopped");
   } finally {
     await clientConnection.close();

@@ -6,10 +6,12 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from "@temporalio/workflow";
 import type { Activities } from "../activities";
 import type { FileLifecycleInput, FileLifecycleStep } from "../lib/file-lifecycle";
 import { OBJECT_MISSING } from "../lib/scan-failure";
+import { previewQueueOf, scanQueueOf } from "../lib/worker-queues";
 
 export const stepQuery = defineQuery<FileLifecycleStep>("step");
 
@@ -23,6 +25,14 @@ export const READY_IN_SCAN = "ready-in-scan";
 export const NOTIFY_OUTCOME = "notify-outcome";
 /** patched() id: a ready image, video or PDF gets a 1600 px preview after its thumbnail (issue 17). */
 export const PREVIEW_STEP = "preview";
+/**
+ * patched() id: scans, thumbnails and previews go to task queues of their own beside the run's queue
+ * (lib/worker-queues: SCAN_CONCURRENCY and PREVIEW_CONCURRENCY slots per worker), and thumbnails and
+ * previews heartbeat, so a worker that dies mid-way is noticed within 20 s instead of 5 or 10 minutes.
+ */
+export const WORKER_QUEUES = "worker-queues";
+/** Thumbnails and previews heartbeat every 5 s (activities/heartbeat.ts); silent this long, they are retried. */
+const MEDIA_HEARTBEAT_TIMEOUT = "20 seconds";
 
 export type FileLifecycleOutcome = "ready" | "quarantined" | "rejected" | "failed" | "settled";
 
@@ -37,7 +47,7 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
   let step: FileLifecycleStep = "scanning";
   setHandler(stepQuery, () => step);
 
-  const { scanFile, scanAndMarkReady } = proxyActivities<Activities>({
+  const scanOptions = {
     startToCloseTimeout: "24 hours",
     heartbeatTimeout: input.scan.heartbeatTimeoutMs,
     // No maximum attempts: while the scanner is down the file waits in processing, never served.
@@ -46,7 +56,24 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
       backoffCoefficient: 2,
       maximumInterval: input.scan.maxRetryIntervalMs,
     },
-  });
+  } as const;
+  const { scanFile, scanAndMarkReady } = proxyActivities<Activities>(scanOptions);
+  const { taskQueue } = workflowInfo();
+  const queued = {
+    scan: proxyActivities<Activities>({ ...scanOptions, taskQueue: scanQueueOf(taskQueue) }),
+    thumbnail: proxyActivities<Activities>({
+      startToCloseTimeout: "5 minutes",
+      heartbeatTimeout: MEDIA_HEARTBEAT_TIMEOUT,
+      retry: { maximumAttempts: 3 },
+      taskQueue: previewQueueOf(taskQueue),
+    }),
+    preview: proxyActivities<Activities>({
+      startToCloseTimeout: "10 minutes",
+      heartbeatTimeout: MEDIA_HEARTBEAT_TIMEOUT,
+      retry: { maximumAttempts: 2 },
+      taskQueue: previewQueueOf(taskQueue),
+    }),
+  };
   const { markFileReady, quarantineFile, rejectFile, failFile } = proxyActivities<Activities>({
     startToCloseTimeout: "5 minutes",
     retry: { initialInterval: "1 second", maximumInterval: "1 minute" },
@@ -73,7 +100,9 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
   const readyInScan = patched(READY_IN_SCAN);
   let verdict: Awaited<ReturnType<typeof scanFile | typeof scanAndMarkReady>>;
   try {
-    verdict = readyInScan ? await scanAndMarkReady(input.fileId) : await scanFile(input.fileId);
+    // Runs started before WORKER_QUEUES scan on the run's own queue.
+    const scan = patched(WORKER_QUEUES) ? queued.scan : { scanFile, scanAndMarkReady };
+    verdict = readyInScan ? await scan.scanAndMarkReady(input.fileId) : await scan.scanFile(input.fileId);
   } catch (error) {
     // The object is gone (not an outage): the file ends failed with the reason, bytes refunded.
     const reason = unscannableReason(error);
@@ -96,7 +125,7 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
       if (!readyInScan || ("thumbnail" in verdict && verdict.thumbnail)) {
         step = "thumbnail";
         try {
-          await createThumbnail(input.fileId);
+          await (patched(WORKER_QUEUES) ? queued.thumbnail.createThumbnail : createThumbnail)(input.fileId);
         } catch (error) {
           log.warn("thumbnail failed; the file stays ready without one", {
             fileId: input.fileId,
@@ -108,7 +137,7 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
       if ((!("preview" in verdict) || verdict.preview) && patched(PREVIEW_STEP)) {
         step = "preview";
         try {
-          await createPreview(input.fileId);
+          await (patched(WORKER_QUEUES) ? queued.preview.createPreview : createPreview)(input.fileId);
         } catch (error) {
           log.warn("preview failed; the file stays ready without one", { fileId: input.fileId, error: String(error) });
         }

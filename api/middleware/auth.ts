@@ -1,6 +1,7 @@
 import type { Next } from "koa";
 import { type AccessClaims, verifyAccessToken } from "../../lib/access-token";
-import { notFound, unauthorized } from "../../lib/errors";
+import { notFound } from "../../lib/domain-errors";
+import { unauthorized } from "../../lib/errors";
 import { isSessionLive } from "../../db/commands/accounts/refresh-tokens";
 import { findActiveUser } from "../../db/commands/accounts/users";
 import type { AppContext } from "../context";

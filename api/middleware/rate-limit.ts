@@ -52,7 +52,7 @@ function buildLimiter(kind: RateLimitKind, deps: AppDeps): Middleware {
     namespace: `${deps.config.RATE_LIMIT_PREFIX}:${kind}`,
     duration: deps.config.RATE_LIMIT_WINDOW_SECONDS * 1000,
     max: maxFor(kind, deps.config),
-    id: (ctx) => clientKey(kind, ctx as unknown as AppContext),
+    id: (ctx) => clientKey(kind, ctx as AppContext),
     headers: headerNames,
   });
 }

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { AppError, notFound } from "../../lib/errors";
+import { DomainError, notFound } from "../../lib/domain-errors";
 import type { WebhookEventType } from "../../lib/webhooks";
 import { recordAudit } from "./record";
 
@@ -40,7 +40,7 @@ export async function createWebhook(
       .where({ userId: props.userId })
       .count<{ count: string }[]>({ count: "*" });
     if (Number(count) >= MAX_WEBHOOKS_PER_USER) {
-      throw new AppError(409, "too_many_webhooks", `At most ${MAX_WEBHOOKS_PER_USER} webhooks per account.`);
+      throw new DomainError("too_many_webhooks", `At most ${MAX_WEBHOOKS_PER_USER} webhooks per account.`);
     }
     const [row] = (await trx("webhooks")
       .insert({ userId: props.userId, url: props.url, events: props.events, secret: props.secret })

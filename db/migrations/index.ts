@@ -14,6 +14,8 @@ import * as shareDownloadsRedirected from "./20261202053930_share_downloads_redi
 import * as detectedTypesAndPreviews from "./20261202054500_detected_types_and_previews";
 import * as notifications from "./20261202055000_notifications";
 import * as webhooks from "./20261202060000_webhooks";
+import * as scanWindows from "./20261202100000_scan_windows";
+import * as fileStatusNotify from "./20261202110000_file_status_notify";
 
 /** Every migration in order. Listed by hand so the same source works from ts (tests) and dist. */
 const migrations: Record<string, Knex.Migration> = {
@@ -32,6 +34,8 @@ const migrations: Record<string, Knex.Migration> = {
   "20261202054500_detected_types_and_previews": detectedTypesAndPreviews,
   "20261202055000_notifications": notifications,
   "20261202060000_webhooks": webhooks,
+  "20261202100000_scan_windows": scanWindows,
+  "20261202110000_file_status_notify": fileStatusNotify,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

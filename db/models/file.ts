@@ -25,6 +25,9 @@ export class File extends BaseModel {
   detectedMimeType!: string | null;
   /** How the scan covered the bytes: in one stream, or in overlapping windows (LARGE_FILE_SCAN=windowed). */
   scanCoverage!: "full" | "windowed" | null;
+  /** A windowed scan's INSTREAM session size (CLAMAV_MAX_BYTES then) and the bytes each window repeats of the one before. */
+  scanWindowBytes!: number | null;
+  scanOverlapBytes!: number | null;
   /** A ready file's larger WebP preview (images, video poster frames, a PDF's first page). */
   previewKey!: string | null;
   trashedAt!: Date | null;

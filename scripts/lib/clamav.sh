@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # ClamAV: Debian's clamd run directly in the foreground (as user clamav) with our config on
 # 127.0.0.1:CLAMAV_PORT. Uses the official databases in /var/lib/clamav when freshclam has fetched
-# them, else our offline database scripts/clamav/coffer-test.hdb (EICAR + ClamAV's test files).
+# them, else our offline databases scripts/clamav/coffer-test.hdb (EICAR + ClamAV's test files, by hash)
+# and coffer-test.ndb (a body signature of the test marker in test/samples.ts, found anywhere in a stream).
 
 clamav_init() {
   CLAMAV_DIR=$(svc_dir clamav) CLAMAV_LOG=$(svc_dir clamav)/clamd.log CLAMAV_CONF=$(svc_dir clamav)/clamd.conf
@@ -46,7 +47,7 @@ clamav_database_dir() {
     echo /var/lib/clamav
   else
     mkdir -p "$CLAMAV_DIR/db"
-    cp "$ROOT_DIR/scripts/clamav/coffer-test.hdb" "$CLAMAV_DIR/db/"
+    cp "$ROOT_DIR"/scripts/clamav/coffer-test.* "$CLAMAV_DIR/db/"
     echo "$CLAMAV_DIR/db"
   fi
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { listUsers, updateUserByAdmin } from "../../../db/commands/accounts";
 import type { User } from "../../../db/models";
-import { AppError, conflict, notFound } from "../../../lib/errors";
 import { clientIp } from "../../middleware/rate-limit";
 import { operation } from "../../route-table";
 import { nextCursor, timestamp, UserView } from "../../schemas";
@@ -67,17 +66,14 @@ export const adminUsersRoutes = [
       [409, "self_lockout", "Admins cannot demote or disable themselves"],
     ],
     handler: async (ctx) => {
-      const result = await updateUserByAdmin({
+      const user = await updateUserByAdmin({
         db: ctx.deps.db,
         actorId: ctx.state.userId!,
         userId: ctx.input.params.id,
         changes: ctx.input.body,
         ip: clientIp(ctx),
       });
-      if (!result.ok && result.reason === "not_found") throw notFound("user");
-      if (!result.ok && result.reason === "unknown_plan") throw new AppError(400, "unknown_plan", "No such plan.");
-      if (!result.ok) throw conflict("self_lockout", "Admins cannot demote or disable themselves.");
-      ctx.body = { user: adminUserView(result.user) };
+      ctx.body = { user: adminUserView(user) };
     },
   }),
 ];

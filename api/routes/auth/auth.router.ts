@@ -13,7 +13,7 @@ import { revokeSession } from "../../../db/commands/accounts/refresh-tokens";
 import type { User } from "../../../db/models";
 import { signAccessToken } from "../../../lib/access-token";
 import { passwordNoticeMail, passwordResetMail, verificationMail } from "../../../lib/account-mail";
-import { AppError, badRequest, conflict, forbidden, tooManyRequests, unauthorized } from "../../../lib/errors";
+import { badRequest, forbidden, tooManyRequests, unauthorized } from "../../../lib/errors";
 import type { AppContext } from "../../context";
 import { presentedAccessClaims } from "../../middleware/auth";
 import { clientIp } from "../../middleware/rate-limit";
@@ -85,7 +85,7 @@ export const authRoutes = [
     handler: async (ctx) => {
       const { email, password, name } = ctx.input.body;
       const { config, db } = ctx.deps;
-      const result = await registerUser({
+      const { user, verificationToken } = await registerUser({
         db,
         email,
         password,
@@ -94,10 +94,9 @@ export const authRoutes = [
         verificationTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
         ip: clientIp(ctx),
       });
-      if (!result.ok) throw conflict("email_taken", "An account with this e-mail address exists.");
-      sendVerificationMail(ctx, result.user, result.verificationToken);
+      sendVerificationMail(ctx, user, verificationToken);
       ctx.status = 201;
-      ctx.body = { user: result.user.toPublic() };
+      ctx.body = { user: user.toPublic() };
     },
   }),
   operation({
@@ -113,7 +112,6 @@ export const authRoutes = [
     errors: [[400, "invalid_token", "Unknown, expired or used"]],
     handler: async (ctx) => {
       const user = await verifyEmail({ db: ctx.deps.db, token: ctx.input.body.token, ip: clientIp(ctx) });
-      if (!user) throw new AppError(400, "invalid_token", "The verification link is invalid, expired or already used.");
       ctx.body = { user: user.toPublic() };
     },
   }),
@@ -292,9 +290,7 @@ export const authRoutes = [
     handler: async (ctx) => {
       const ip = clientIp(ctx);
       const { token, password } = ctx.input.body;
-      const result = await resetPassword({ db: ctx.deps.db, token, password, ip });
-      if (!result) throw new AppError(400, "invalid_token", "The reset link is invalid, expired or already used.");
-      const { user } = result;
+      const { user } = await resetPassword({ db: ctx.deps.db, token, password, ip });
       const notice = passwordNoticeMail({ to: user.email, name: user.name, how: "reset", ip, at: new Date() });
       sendMailInBackground(ctx, notice, user.id, "password notice mail");
       ctx.body = { user: user.toPublic() };

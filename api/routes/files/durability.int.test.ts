@@ -1,39 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { createApp } from "../../app";
-import type { AppDeps } from "../../deps";
-import { apiPathOf } from "../../route-table";
 import { pendingDeletionKeys } from "../../../db/commands/files/object-deletions";
 import { File, User } from "../../../db/models";
 import { fileLifecycleId, startFileLifecycle } from "../../../lib/file-lifecycle";
 import { UPLOAD_HOUSEKEEPING_WORKFLOW, uploadHousekeepingInput } from "../../../lib/housekeeping";
 import { checkInvariants } from "../../../lib/invariants";
 import { fileKey } from "../../../lib/object-keys";
-import { Storage } from "../../../lib/s3";
 import { executeWorkflow } from "../../../lib/workflow-start";
 import { createUser } from "../../../test/factories";
 import { startFilesTestbed, type FilesTestbed } from "../../../test/files-testbed";
+import { startAppWithStorageAway } from "../../../test/storage-away";
 import { api, randomBytesOf, uploadFile, waitForStatus } from "../../../test/uploads";
-
-/** The app as it runs while S3 does not answer (a MinIO restart): every storage call is refused. */
-async function withStorageAway(deps: AppDeps) {
-  const away = new Storage({
-    endpoint: "http://127.0.0.1:1",
-    region: deps.config.S3_REGION,
-    accessKeyId: deps.config.S3_ACCESS_KEY,
-    secretAccessKey: deps.config.S3_SECRET_KEY,
-    bucket: deps.config.S3_BUCKET,
-  });
-  const server = createApp({ ...deps, storage: away }).listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}${apiPathOf(deps.config.API_URL)}`,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      away.destroy();
-    },
-  };
-}
 
 describe("faults that must not lose or leak a file", () => {
   let bed: FilesTestbed;
@@ -69,7 +45,7 @@ describe("faults that must not lose or leak a file", () => {
     await waitForStatus(bed.server.url, user, fileId, ["ready"]);
     const key = fileKey({ ownerId: user.user.id, id: fileId });
 
-    const away = await withStorageAway(bed.deps);
+    const away = await startAppWithStorageAway(bed.deps);
     try {
       const deleted = await api(away.url, "DELETE", `/files/${fileId}?permanent=true`, { user });
       expect(deleted.status).toBe(204);
@@ -104,7 +80,7 @@ describe("faults that must not lose or leak a file", () => {
     });
     expect(init.status).toBe(201);
     const fileId = init.body.file.id;
-    const away = await withStorageAway(bed.deps);
+    const away = await startAppWithStorageAway(bed.deps);
     try {
       expect((await api(away.url, "DELETE", `/files/${fileId}/upload`, { user })).status).toBe(204);
     } finally {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { findOwnedFile } from "../../../db/commands/files/find";
 import type { File } from "../../../db/models";
 import { deleteFilePermanently, restoreFile, trashFile, updateFile } from "../../../db/commands/files/manage";
-import { conflict, notFound } from "../../../lib/errors";
+import { DomainError, notFound } from "../../../lib/domain-errors";
 import { statusRule } from "../../../lib/file-status";
 import { operation } from "../../route-table";
 import { timestamp } from "../../schemas";
@@ -27,8 +27,8 @@ const servedType = (file: File) => file.detectedMimeType ?? "application/octet-s
 async function findReadyFile(db: Knex, ownerId: string, fileId: string) {
   const file = await findOwnedFile(db, ownerId, fileId);
   if (!statusRule(file.status).servable)
-    throw conflict("not_ready", `The file is ${file.status}, not ready for download.`);
-  if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash to download it.");
+    throw new DomainError("not_ready", `The file is ${file.status}, not ready for download.`);
+  if (file.trashedAt) throw new DomainError("file_trashed", "Restore the file from the trash to download it.");
   return file;
 }
 
@@ -40,11 +40,21 @@ export const filesRoutes = [
     summary: "A file of the caller's: status, size, sha256 once scanned",
     tag: "files",
     auth: "user",
-    input: T.FileParamsSchema,
+    input: T.FileGetSchema,
     responses: { 200: { description: "The file", body: FileBody } },
     errors: [[404, "not_found"]],
     handler: async (ctx) => {
-      ctx.body = { file: fileView(await findOwnedFile(ctx.deps.db, ctx.state.userId!, ctx.input.params.id)) };
+      const { db, fileWaits } = ctx.deps;
+      const { params, query } = ctx.input;
+      let file = await findOwnedFile(db, ctx.state.userId!, params.id);
+      if (file.status === "processing" && query.waitSeconds > 0) {
+        const stillProcessing = async () => {
+          file = await findOwnedFile(db, ctx.state.userId!, params.id);
+          return file.status === "processing";
+        };
+        await fileWaits.waitWhile(file.id, stillProcessing, query.waitSeconds * 1000);
+      }
+      ctx.body = { file: fileView(file) };
     },
   }),
   operation({

@@ -70,6 +70,25 @@ export type UploadsCompleteReq = z.infer<typeof UploadsCompleteSchema>;
 export const FileParamsSchema = z.object({ params: fileParams });
 export type FileParamsReq = z.infer<typeof FileParamsSchema>;
 
+/** The longest a request may wait for a scan's outcome (below HTTP_REQUEST_TIMEOUT_SECONDS' default 30). */
+export const MAX_WAIT_SECONDS = 25;
+
+export const FileGetSchema = z.object({
+  params: fileParams,
+  query: z.object({
+    waitSeconds: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .default(0)
+      .describe(
+        `While the file is processing (being scanned), answer as soon as its status changes or after this many ` +
+          `seconds, 0–${MAX_WAIT_SECONDS} (default 0: at once). Replaces polling for a scan's outcome.`,
+      ),
+  }),
+});
+
 export const FilesUpdateSchema = z.object({
   params: fileParams,
   body: z

@@ -235,4 +235,20 @@ describe("uploads", () => {
     const value = (text: string) => Number(/upload_bytes_total (\d+)/.exec(text)![1]);
     expect(value(after) - value(before)).toBe(4321);
   });
+  it("signs the one part of a small file in the start answer, and no part of a larger one", async () => {
+    const user = await createUser(bed.deps);
+    const bytes = randomBytesOf(64 * 1024);
+    const init = await initUpload(url, user, "small.bin", bytes.length);
+    expect(init.body).toMatchObject({ partCount: 1, parts: [{ partNumber: 1, sizeBytes: bytes.length }] });
+    const put = await fetch(init.body.parts[0].url, { method: "PUT", body: bytes });
+    expect(put.status).toBe(200);
+    const parts = [{ partNumber: 1, etag: put.headers.get("etag")! }];
+    const fileId = init.body.file.id;
+    expect((await api(url, "POST", `/files/${fileId}/complete`, { user, body: { parts } })).status).toBe(202);
+    expect(await waitForStatus(url, user, fileId, ["ready"])).toMatchObject({ sha256: sha256(bytes) });
+
+    const large = await initUpload(url, user, "large.bin", 6 * MiB);
+    expect(large.body.partCount).toBe(2);
+    expect(large.body.parts).toBeUndefined();
+  });
 });

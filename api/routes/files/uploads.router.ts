@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { File } from "../../../db/models";
 import { findOwnedFile } from "../../../db/commands/files/find";
 import {
   completeUpload,
@@ -8,10 +9,12 @@ import {
   startUpload,
   touchUpload,
 } from "../../../db/commands/files/uploads";
-import { AppError, badRequest, conflict } from "../../../lib/errors";
+import { DomainError } from "../../../lib/domain-errors";
+import { AppError, badRequest } from "../../../lib/errors";
 import { startFileLifecycle } from "../../../lib/file-lifecycle";
 import { typeAllowed } from "../../../lib/type-policy";
 import { partLength, planUpload } from "../../../lib/upload-plan";
+import type { AppDeps } from "../../deps";
 import { operation } from "../../route-table";
 import { timestamp } from "../../schemas";
 import * as T from "./files.schema";
@@ -41,7 +44,32 @@ const StoredParts = z.object({
 const OpenUploads = z.object({
   uploads: z.array(UploadStarted.extend({ parts: StoredParts.shape.parts.describe("The parts S3 already holds") })),
 });
+const UploadOpened = UploadStarted.extend({
+  parts: SignedParts.shape.parts
+    .optional()
+    .describe("An upload of one part gets that part signed here, so it can skip step 2"),
+});
 const notOpen = [409, "upload_closed", "The upload is no longer open"] as const;
+
+/** Presigned PUTs for `partNumbers` of an open upload, each bound to its part's exact length. */
+async function signParts(deps: AppDeps, file: File & { uploadId: string }, partNumbers: number[]) {
+  const { config, urls } = deps;
+  const plan = planUpload(file.sizeBytes, config.UPLOAD_PART_BYTES);
+  const expiresAt = new Date(Date.now() + config.UPLOAD_URL_TTL_SECONDS * 1000);
+  return Promise.all(
+    partNumbers.map(async (partNumber) => {
+      const sizeBytes = partLength(file.sizeBytes, plan, partNumber);
+      const url = await urls.uploadPart(
+        file.s3Key,
+        file.uploadId,
+        partNumber,
+        sizeBytes,
+        config.UPLOAD_URL_TTL_SECONDS,
+      );
+      return { partNumber, url, sizeBytes, expiresAt };
+    }),
+  );
+}
 
 /** Multipart uploads straight to S3: the API signs URLs and keeps the books, it never carries bytes. */
 export const uploadsRoutes = [
@@ -50,13 +78,14 @@ export const uploadsRoutes = [
     method: "post",
     path: "/files/uploads",
     summary: "Start an upload: reserves sizeBytes against the quota and plans the parts",
-    description: "Step 1 of an upload. Then sign parts (POST /files/{id}/parts), PUT each to its URL, and complete.",
+    description:
+      "Step 1 of an upload. Then sign parts (POST /files/{id}/parts; a file of one part comes signed), PUT each to its URL, and complete.",
     tag: "uploads",
     auth: "user",
     rateLimit: "upload",
     input: T.UploadsCreateSchema,
     examples: { photo: { name: "holiday.jpg", sizeBytes: 12582912, mimeType: "image/jpeg" } },
-    responses: { 201: { description: "The upload is open", body: UploadStarted } },
+    responses: { 201: { description: "The upload is open", body: UploadOpened } },
     errors: [
       [404, "not_found", "No such folder"],
       [409, "name_taken"],
@@ -87,7 +116,9 @@ export const uploadsRoutes = [
       });
       metrics.uploadsStarted.inc();
       ctx.status = 201;
-      ctx.body = { file: fileView(file), ...planUpload(sizeBytes, config.UPLOAD_PART_BYTES) };
+      const plan = planUpload(sizeBytes, config.UPLOAD_PART_BYTES);
+      const parts = plan.partCount === 1 ? await signParts(ctx.deps, file, [1]) : undefined;
+      ctx.body = { file: fileView(file), ...plan, parts };
     },
   }),
   operation({
@@ -104,28 +135,13 @@ export const uploadsRoutes = [
     responses: { 200: { description: "One URL per part asked for", body: SignedParts } },
     errors: [[400, "bad_request", "A part number past the plan's partCount"], [404, "not_found"], notOpen],
     handler: async (ctx) => {
-      const { config, db, urls } = ctx.deps;
+      const { config, db } = ctx.deps;
       const file = await findOpenUpload(db, ctx.state.userId!, ctx.input.params.id);
-      const plan = planUpload(file.sizeBytes, config.UPLOAD_PART_BYTES);
-      const { partCount } = plan;
+      const { partCount } = planUpload(file.sizeBytes, config.UPLOAD_PART_BYTES);
       const partNumbers = [...new Set(ctx.input.body.partNumbers)].sort((a, b) => a - b);
       const outside = partNumbers.filter((n) => n > partCount);
       if (outside.length) throw badRequest(`This upload has ${partCount} parts.`, { partNumbers: outside });
-      const expiresAt = new Date(Date.now() + config.UPLOAD_URL_TTL_SECONDS * 1000);
-      const parts = await Promise.all(
-        partNumbers.map(async (partNumber) => ({
-          partNumber,
-          url: await urls.uploadPart(
-            file.s3Key,
-            file.uploadId,
-            partNumber,
-            partLength(file.sizeBytes, plan, partNumber),
-            config.UPLOAD_URL_TTL_SECONDS,
-          ),
-          sizeBytes: partLength(file.sizeBytes, plan, partNumber),
-          expiresAt,
-        })),
-      );
+      const parts = await signParts(ctx.deps, file, partNumbers);
       ctx.body = { parts };
     },
   }),
@@ -180,7 +196,7 @@ export const uploadsRoutes = [
       const open = await touchUpload(ctx.deps.db, ctx.state.userId!, ctx.input.params.id);
       if (!open) {
         await findOpenUpload(ctx.deps.db, ctx.state.userId!, ctx.input.params.id); // 404 or 409
-        throw conflict("upload_closed", "This upload is no longer open.");
+        throw new DomainError("upload_closed", "This upload is no longer open.");
       }
       ctx.status = 204;
     },
@@ -267,7 +283,7 @@ export const uploadsRoutes = [
       const { db, storage } = ctx.deps;
       const file = await findOwnedFile(db, ctx.state.userId!, ctx.input.params.id);
       if (file.status !== "uploading" && file.status !== "failed") {
-        throw conflict("upload_closed", "This upload has completed; delete the file instead.");
+        throw new DomainError("upload_closed", "This upload has completed; delete the file instead.");
       }
       await failUpload({ db, storage, fileId: ctx.input.params.id, reason: "aborted", actorId: ctx.state.userId! });
       ctx.status = 204;

@@ -24,6 +24,13 @@ export const FileView = z.object({
     .enum(["full", "windowed"])
     .nullable()
     .describe("full: scanned as one stream; windowed: past the scanner's limit, in overlapping windows."),
+  scanWindow: z
+    .object({
+      windowBytes: z.number().int().describe("Bytes of each INSTREAM session: the scanner's limit."),
+      overlapBytes: z.number().int().describe("Bytes each window repeats of the one before."),
+    })
+    .nullable()
+    .describe("With scanCoverage windowed: the windows the bytes were scanned in; else null."),
   hasThumbnail: z.boolean(),
   hasPreview: z.boolean().describe("GET /files/{id}/preview has a larger image of it."),
   trashedAt: timestamp.nullable(),
@@ -54,6 +61,10 @@ export function fileView(file: File) {
     sha256: file.sha256,
     scannedAt: file.scannedAt,
     scanCoverage: file.scanCoverage,
+    scanWindow:
+      file.scanWindowBytes !== null && file.scanOverlapBytes !== null
+        ? { windowBytes: file.scanWindowBytes, overlapBytes: file.scanOverlapBytes }
+        : null,
     hasThumbnail: file.thumbnailKey !== null,
     hasPreview: file.previewKey !== null,
     trashedAt: file.trashedAt,

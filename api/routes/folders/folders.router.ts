@@ -10,7 +10,7 @@ import {
   updateFolder,
 } from "../../../db/commands/files/folders";
 import { listTrash } from "../../../db/commands/files/manage";
-import { notFound } from "../../../lib/errors";
+import { notFound } from "../../../lib/domain-errors";
 import { operation } from "../../route-table";
 import { nextCursor, uuid } from "../../schemas";
 import { FileView, FolderView, fileView, folderView } from "../files/views";

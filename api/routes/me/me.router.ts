@@ -10,7 +10,8 @@ import {
 import { User } from "../../../db/models";
 import { accountDeletionInput, startAccountDeletion } from "../../../lib/account-deletion";
 import { passwordNoticeMail } from "../../../lib/account-mail";
-import { forbidden, notFound, unauthorized } from "../../../lib/errors";
+import { notFound } from "../../../lib/domain-errors";
+import { unauthorized } from "../../../lib/errors";
 import type { AppContext } from "../../context";
 import { clientIp } from "../../middleware/rate-limit";
 import { operation } from "../../route-table";
@@ -37,8 +38,6 @@ const SessionView = z.object({
   userAgent: z.string().nullable().describe("The User-Agent that logged in."),
   current: z.boolean().describe("True for the session of the access token that asked."),
 });
-
-const wrongPassword = () => forbidden("wrong_password", "The password is not right.");
 
 /** The signed-in user (requireUser ran). */
 const userOf = (ctx: AppContext) => ctx.state.user!;
@@ -89,7 +88,7 @@ export const meRoutes = [
     handler: async (ctx) => {
       const user = userOf(ctx);
       const ip = clientIp(ctx);
-      const result = await changePassword({
+      await changePassword({
         db: ctx.deps.db,
         user,
         sessionId: ctx.state.sessionId!,
@@ -97,7 +96,6 @@ export const meRoutes = [
         newPassword: ctx.input.body.newPassword,
         ip,
       });
-      if (!result.ok) throw wrongPassword();
       const notice = passwordNoticeMail({ to: user.email, name: user.name, how: "changed", ip, at: new Date() });
       sendMailInBackground(ctx, notice, user.id, "password notice mail");
       ctx.status = 204;
@@ -175,8 +173,7 @@ export const meRoutes = [
     handler: async (ctx) => {
       const { db, config, temporal, logger } = ctx.deps;
       const user = userOf(ctx);
-      const result = await requestAccountDeletion({ db, user, password: ctx.input.body.password, ip: clientIp(ctx) });
-      if (!result.ok) throw wrongPassword();
+      await requestAccountDeletion({ db, user, password: ctx.input.body.password, ip: clientIp(ctx) });
       // Locked already; should Temporal be away, the nightly maintenance starts the deletion later.
       await startAccountDeletion(temporal, config.TEMPORAL_TASK_QUEUE, accountDeletionInput(config, user.id)).catch(
         (err: unknown) =>

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { notFound } from "../../../lib/errors";
+import { notFound } from "../../../lib/domain-errors";
 import { type Operation, operation } from "../../route-table";
 
 const swaggerUi = path.dirname(require.resolve("swagger-ui-dist/package.json"));

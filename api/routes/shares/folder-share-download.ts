@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { ZipFile } from "../../../lib/zip-writer";
 import { recordShareDownload } from "../../../db/commands/shares/downloads";
+import { isShareOwnerActive } from "../../../db/commands/shares/find";
 import {
   type CountedFolderDownload,
   countFolderShareDownload,
@@ -28,7 +29,9 @@ export async function liveFolderShare(
   if (!isShareToken(token)) return undefined;
   const found = await findFolderShareByToken(ctx.deps.db, token);
   if (!found) return undefined;
-  const { share, folder } = found;
+  const { share } = found;
+  // A disabled owner's link answers as if the folder were unavailable (it works again once enabled).
+  const folder = (await isShareOwnerActive(ctx.deps.db, share.ownerId)) ? found.folder : null;
   const state = shareState(share, folder ? { status: "ready", trashedAt: folder.trashedAt } : null);
   if (state !== "active" || !folder) {
     const reason = state === "active" ? "file_unavailable" : state;
@@ -105,7 +108,7 @@ async function streamFolderZip(ctx: AppContext, shareId: string, download: Count
   }
   // yazl calls back with the archive's size (-1 when unknown); its typings leave the argument out.
   const totalBytes = await new Promise<number>((resolve) =>
-    zip.end({ forceZip64Format: false, comment: "" }, resolve as unknown as () => void),
+    zip.end({ forceZip64Format: false, comment: "" }, (size?: number) => resolve(size ?? -1)),
   );
 
   let sentBytes = 0;

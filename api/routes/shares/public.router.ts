@@ -1,7 +1,8 @@
 import type { Knex } from "knex";
 import { countShareDownload, refundShareDownload } from "../../../db/commands/shares/downloads";
-import { findShareByToken, type SharedFile } from "../../../db/commands/shares/find";
-import { AppError, notFound } from "../../../lib/errors";
+import { findShareByToken, isShareOwnerActive, type SharedFile } from "../../../db/commands/shares/find";
+import { notFound } from "../../../lib/domain-errors";
+import { AppError } from "../../../lib/errors";
 import { goneMessage, headerPassword, shareState } from "../../../lib/share-rules";
 import type { AppContext } from "../../context";
 import { operation } from "../../route-table";
@@ -17,12 +18,14 @@ import { PublicShareView, publicShareView } from "./views";
 async function liveShare(db: Knex, token: string): Promise<SharedFile & { file: NonNullable<SharedFile["file"]> }> {
   const found = await findShareByToken(db, token);
   if (!found) throw notFound("share");
-  const state = shareState(found.share, found.file);
-  if (state !== "active" || !found.file) {
+  // A disabled owner's link answers as if the file were unavailable (it works again once enabled).
+  const file = (await isShareOwnerActive(db, found.share.ownerId)) ? found.file : null;
+  const state = shareState(found.share, file);
+  if (state !== "active" || !file) {
     const reason = state === "active" ? "file_unavailable" : state;
     throw new AppError(410, "share_gone", goneMessage(reason), { reason });
   }
-  return { share: found.share, file: found.file };
+  return { share: found.share, file };
 }
 
 /** A slot for a download already counted (its link gained a limit after we looked); none free → the count is given back. */
@@ -73,6 +76,7 @@ export const publicShareRoutes = [
     auth: "public",
     rateLimit: "public",
     acceptsForm: true,
+    framedBySameOrigin: true,
     input: T.PublicDownloadSchema,
     responses: {
       200: {

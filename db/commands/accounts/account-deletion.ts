@@ -1,7 +1,9 @@
 import type { Knex } from "knex";
+import { type FileStatus, statusesWhere, USED_BYTES_STATUSES } from "../../../lib/file-status";
 import { verifyPassword } from "../../../lib/passwords";
 import type { User } from "../../models";
 import { recordAudit } from "../record";
+import { wrongPassword } from "./password";
 
 export interface RequestAccountDeletionProps {
   db: Knex;
@@ -10,21 +12,25 @@ export interface RequestAccountDeletionProps {
   ip: string;
 }
 
-export type RequestAccountDeletionResult =
-  { ok: true; firstRequest: boolean; sessionsEnded: number } | { ok: false; reason: "wrong_password" };
+export interface AccountDeletionRequested {
+  /** False when the account was already marked (asking twice is harmless). */
+  firstRequest: boolean;
+  sessionsEnded: number;
+}
 
 /**
  * DELETE /me: after the password, the account is locked at once (disabled, marked for deletion,
  * every session revoked, every share link revoked), in one transaction; the AccountDeletion workflow
- * removes the rest. Asking twice is harmless: only the first request marks and audits.
+ * removes the rest. Asking twice is harmless: only the first request marks and audits. A wrong
+ * password fails with wrong_password.
  */
 export async function requestAccountDeletion({
   db,
   user,
   password,
   ip,
-}: RequestAccountDeletionProps): Promise<RequestAccountDeletionResult> {
-  if (!(await verifyPassword(user.passwordHash, password))) return { ok: false, reason: "wrong_password" };
+}: RequestAccountDeletionProps): Promise<AccountDeletionRequested> {
+  if (!(await verifyPassword(user.passwordHash, password))) throw wrongPassword();
   return db.transaction(async (trx) => {
     const marked = await trx("users")
       .where({ id: user.id })
@@ -52,8 +58,17 @@ export async function requestAccountDeletion({
         ip,
         details: { sessionsEnded, sharesRevoked },
       });
-    return { ok: true, firstRequest: marked > 0, sessionsEnded } as const;
+    return { firstRequest: marked > 0, sessionsEnded };
   });
+}
+
+/** Whether the account is marked for deletion, already gone, or not to be deleted at all. */
+export type AccountState = "marked" | "gone" | "active";
+
+export async function accountDeletionState(db: Knex, userId: string): Promise<AccountState> {
+  const user = await db("users").where({ id: userId }).first("deletionRequestedAt");
+  if (!user) return "gone";
+  return user.deletionRequestedAt ? "marked" : "active";
 }
 
 /** Users marked for deletion, oldest request first, after `after` (for restarting their workflows). */
@@ -72,7 +87,7 @@ export interface OwnedFile {
   s3Key: string;
   uploadId: string | null;
   thumbnailKey: string | null;
-  status: string;
+  status: FileStatus;
 }
 
 /** The next `limit` files of a user, in id order (deleted as they go, so the next call gets the next). */
@@ -84,6 +99,8 @@ export async function findOwnedFiles(db: Knex, userId: string, limit: number): P
     .select("id", "s3Key", "uploadId", "thumbnailKey", "status");
 }
 
+const RESERVED_BYTES_STATUSES = statusesWhere((rule) => rule.countsAgainstQuota === "reserved_bytes");
+
 /**
  * Deletes these files' rows and gives their bytes back in the same statement, so the user's counters
  * stay equal to their files at every moment (SPEC §11 #3) even if the deletion stops here.
@@ -94,8 +111,8 @@ export async function deleteOwnedFileRows(db: Knex, userId: string, fileIds: str
     `WITH gone AS (
        DELETE FROM files WHERE owner_id = ? AND id = ANY(?::uuid[]) RETURNING status, size_bytes
      ), freed AS (
-       SELECT coalesce(sum(size_bytes) FILTER (WHERE status IN ('processing', 'ready')), 0) AS used,
-              coalesce(sum(size_bytes) FILTER (WHERE status = 'uploading'), 0) AS reserved,
+       SELECT coalesce(sum(size_bytes) FILTER (WHERE status = ANY(?)), 0) AS used,
+              coalesce(sum(size_bytes) FILTER (WHERE status = ANY(?)), 0) AS reserved,
               count(*) AS rows
        FROM gone
      ), shifted AS (
@@ -103,7 +120,7 @@ export async function deleteOwnedFileRows(db: Knex, userId: string, fileIds: str
        FROM freed WHERE users.id = ? AND freed.rows > 0
      )
      SELECT rows FROM freed`,
-    [userId, fileIds, userId],
+    [userId, fileIds, USED_BYTES_STATUSES, RESERVED_BYTES_STATUSES, userId],
   );
   return Number((result.rows as { rows: string }[])[0]?.rows ?? 0);
 }

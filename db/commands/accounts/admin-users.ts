@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { DomainError, notFound } from "../../../lib/domain-errors";
 import { Plan, User, type Role } from "../../models";
 import { recordAudit } from "../record";
 import { revokeUserRefreshTokens } from "./refresh-tokens";
@@ -43,26 +44,18 @@ export interface UpdateUserByAdminProps {
   ip: string;
 }
 
-export type UpdateUserByAdminResult =
-  { ok: true; user: User } | { ok: false; reason: "not_found" | "self_lockout" | "unknown_plan" };
-
 /**
  * Applies an admin's changes to an account under a row lock, with one audit entry per change.
  * Disabling revokes the user's refresh tokens (their access tokens stop at the next request).
  * An admin cannot demote or disable themselves, so the last admin cannot lock everyone out.
+ * Fails with not_found, self_lockout or unknown_plan.
  */
-export async function updateUserByAdmin({
-  db,
-  actorId,
-  userId,
-  changes,
-  ip,
-}: UpdateUserByAdminProps): Promise<UpdateUserByAdminResult> {
+export async function updateUserByAdmin({ db, actorId, userId, changes, ip }: UpdateUserByAdminProps): Promise<User> {
   return db.transaction(async (trx) => {
     const user = await User.query(trx).findById(userId).forUpdate();
-    if (!user) return { ok: false, reason: "not_found" } as const;
+    if (!user) throw notFound("user");
     if (userId === actorId && (changes.disabled === true || changes.role === "user")) {
-      return { ok: false, reason: "self_lockout" } as const;
+      throw new DomainError("self_lockout", "Admins cannot demote or disable themselves.");
     }
     const patch: Partial<User> = {};
     const audit = (action: string, details: Record<string, unknown>) =>
@@ -71,7 +64,7 @@ export async function updateUserByAdmin({
     if (changes.planId !== undefined && changes.planId !== user.planId) {
       // The plan's row lock: a plan edit cannot slip its old quota in between.
       const plan = changes.planId ? await Plan.query(trx).findById(changes.planId).forShare() : null;
-      if (changes.planId && !plan) return { ok: false, reason: "unknown_plan" } as const;
+      if (changes.planId && !plan) throw new DomainError("unknown_plan", "No such plan.");
       patch.planId = changes.planId;
       if (plan && plan.quotaBytes !== user.quotaBytes && changes.quotaBytes === undefined) {
         patch.quotaBytes = plan.quotaBytes;
@@ -94,7 +87,7 @@ export async function updateUserByAdmin({
       patch.disabledAt = null;
       await audit("user.enabled", {});
     }
-    if (Object.keys(patch).length === 0) return { ok: true, user } as const;
-    return { ok: true, user: await user.$query(trx).patchAndFetch(patch) } as const;
+    if (Object.keys(patch).length === 0) return user;
+    return user.$query(trx).patchAndFetch(patch);
   });
 }

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { DomainError } from "../../../lib/domain-errors";
 import { hashToken, randomToken } from "../../../lib/tokens";
 import { User } from "../../models";
 import { recordAudit } from "../record";
@@ -48,17 +49,17 @@ export interface VerifyEmailProps {
 }
 
 /**
- * Uses up a verification token and marks its account verified. Null when the token is unknown,
- * expired or already used: each token works exactly once, even under parallel requests.
+ * Uses up a verification token and marks its account verified. Fails with invalid_token when the
+ * token is unknown, expired or already used: each token works exactly once, even under parallel requests.
  */
-export async function verifyEmail({ db, token, ip }: VerifyEmailProps): Promise<User | null> {
+export async function verifyEmail({ db, token, ip }: VerifyEmailProps): Promise<User> {
   return db.transaction(async (trx) => {
     const [claimed] = await trx("email_verifications")
       .where({ tokenHash: hashToken(token) })
       .whereNull("usedAt")
       .where("expiresAt", ">", trx.fn.now())
       .update({ usedAt: trx.fn.now() }, ["userId"]);
-    if (!claimed) return null;
+    if (!claimed) throw new DomainError("invalid_token", "The verification link is invalid, expired or already used.");
     const [row] = await trx("users")
       .where({ id: claimed.userId })
       .update({ emailVerifiedAt: trx.raw("coalesce(email_verified_at, now())"), updatedAt: trx.fn.now() }, "*");

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { DomainError } from "../../../lib/domain-errors";
 import { hashPassword, verifyPassword } from "../../../lib/passwords";
 import { hashToken, randomToken } from "../../../lib/tokens";
 import { User } from "../../models";
@@ -46,15 +47,15 @@ export interface ResetPasswordProps {
 /**
  * Uses up a reset token and sets the new password; every session of the user ends and every other
  * reset link stops working. The link came by mail, so the address counts as verified from then on.
- * Null when the token is unknown, used, expired, or its account is disabled or being deleted: each
- * token works exactly once, even under parallel requests.
+ * Fails with invalid_token when the token is unknown, used, expired, or its account is disabled or
+ * being deleted: each token works exactly once, even under parallel requests.
  */
 export async function resetPassword({
   db,
   token,
   password,
   ip,
-}: ResetPasswordProps): Promise<{ user: User; sessionsEnded: number } | null> {
+}: ResetPasswordProps): Promise<{ user: User; sessionsEnded: number }> {
   // Hashed before the transaction (argon2 takes a while); an invalid token costs the same.
   const passwordHash = await hashPassword(password);
   return db.transaction(async (trx) => {
@@ -70,7 +71,7 @@ export async function resetPassword({
           .whereNull("deletionRequestedAt"),
       )
       .update({ usedAt: trx.fn.now() }, ["userId"]);
-    if (!claimed) return null;
+    if (!claimed) throw new DomainError("invalid_token", "The reset link is invalid, expired or already used.");
     const [row] = await trx("users")
       .where({ id: claimed.userId })
       .update(
@@ -106,12 +107,14 @@ export interface ChangePasswordProps {
   ip: string;
 }
 
-export type ChangePasswordResult = { ok: true; sessionsEnded: number } | { ok: false; reason: "wrong_password" };
+/** The account's current password was not the one given. */
+export const wrongPassword = () => new DomainError("wrong_password", "The password is not right.");
 
 /**
  * Sets a new password for a user who proved the current one. The update is conditional on the hash
  * that was checked, so of two parallel changes only one wins; the other learns its "current"
- * password no longer is. Other sessions end and pending reset links stop working.
+ * password no longer is (wrong_password, as for a wrong one). Other sessions end and pending reset
+ * links stop working.
  */
 export async function changePassword({
   db,
@@ -120,14 +123,14 @@ export async function changePassword({
   currentPassword,
   newPassword,
   ip,
-}: ChangePasswordProps): Promise<ChangePasswordResult> {
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) return { ok: false, reason: "wrong_password" };
+}: ChangePasswordProps): Promise<{ sessionsEnded: number }> {
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) throw wrongPassword();
   const passwordHash = await hashPassword(newPassword);
   return db.transaction(async (trx) => {
     const changed = await trx("users")
       .where({ id: user.id, passwordHash: user.passwordHash })
       .update({ passwordHash, updatedAt: trx.fn.now() });
-    if (!changed) return { ok: false, reason: "wrong_password" } as const;
+    if (!changed) throw wrongPassword();
     const sessionsEnded = await endSessions(trx, user.id, sessionId);
     await spendResetLinks(trx, user.id);
     await recordAudit(trx, {
@@ -138,7 +141,7 @@ export async function changePassword({
       ip,
       details: { sessionsEnded },
     });
-    return { ok: true, sessionsEnded } as const;
+    return { sessionsEnded };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { DomainError } from "../../../lib/domain-errors";
 import { hashPassword } from "../../../lib/passwords";
 import { User } from "../../models";
 import { FREE_PLAN } from "../plans/plans";
@@ -15,16 +16,19 @@ export interface RegisterUserProps {
   ip: string;
 }
 
-export type RegisterUserResult =
-  { ok: true; user: User; verificationToken: string } | { ok: false; reason: "email_taken" };
+export interface RegisteredUser {
+  user: User;
+  /** The single-use token of the verification link to mail. */
+  verificationToken: string;
+}
 
 /**
  * Creates an unverified account and its first verification token. The e-mail is kept as typed
- * (trimmed) and is unique case-insensitively; a taken one is reported, not thrown. An account that
+ * (trimmed) and is unique case-insensitively; a taken one fails with email_taken. An account that
  * never verified its address within a verification link's lifetime does not hold it: it is
  * deleted (with its links) and the new one takes its place (docs/accounts.md).
  */
-export async function registerUser(props: RegisterUserProps): Promise<RegisterUserResult> {
+export async function registerUser(props: RegisterUserProps): Promise<RegisteredUser> {
   const passwordHash = await hashPassword(props.password);
   const email = props.email.trim();
   return props.db.transaction(async (trx) => {
@@ -56,7 +60,7 @@ export async function registerUser(props: RegisterUserProps): Promise<RegisterUs
       .onConflict()
       .ignore()
       .returning("*");
-    if (rows.length === 0) return { ok: false, reason: "email_taken" } as const;
+    if (rows.length === 0) throw new DomainError("email_taken", "An account with this e-mail address exists.");
     const user = User.fromDatabaseJson(rows[0]);
     const verificationToken = await createEmailVerification(trx, user.id, props.verificationTtlSeconds);
     await recordAudit(trx, {
@@ -67,6 +71,6 @@ export async function registerUser(props: RegisterUserProps): Promise<RegisterUs
       ip: props.ip,
       details: { email: user.email, ...(replaced.length > 0 && { replacedUnverifiedUserId: replaced[0].id }) },
     });
-    return { ok: true, user, verificationToken } as const;
+    return { user, verificationToken };
   });
 }

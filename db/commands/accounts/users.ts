@@ -13,8 +13,13 @@ export async function findUserByEmail(db: Knex | Knex.Transaction, email: string
     .first();
 }
 
+/** Any user by id, or undefined: for workflows' activities, which act for no user. */
+export async function findUser(db: Knex | Knex.Transaction, userId: string): Promise<User | undefined> {
+  return User.query(db).findById(userId);
+}
+
 /** The user an access token names, if they still exist, are not disabled and are not being deleted. */
 export async function findActiveUser(db: Knex, userId: string): Promise<User | undefined> {
-  const user = await User.query(db).findById(userId);
+  const user = await findUser(db, userId);
   return user && !user.disabledAt && !user.deletionRequestedAt ? user : undefined;
 }

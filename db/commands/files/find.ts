@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { notFound } from "../../../lib/errors";
+import { notFound } from "../../../lib/domain-errors";
 import { File, Folder } from "../../models";
 
 /** Any file by id, or undefined: for workflows' activities, which act for no user. */

@@ -1,12 +1,10 @@
 import type { Knex } from "knex";
-import { badRequest, conflict } from "../../../lib/errors";
+import { DomainError, nameTaken } from "../../../lib/domain-errors";
 import { LISTED_STATUSES } from "../../../lib/file-status";
 import { File, Folder } from "../../models";
 import { recordAudit } from "../record";
 import { findLiveFolder, findOwnedFolder, isNameTaken, lockOwnedFolder } from "./find";
 import { freeName } from "./free-name";
-
-const nameTaken = () => conflict("name_taken", "An item with this name already exists here.");
 
 export async function createFolder(db: Knex, ownerId: string, name: string, parentId: string | null): Promise<Folder> {
   return db.transaction(async (trx) => {
@@ -61,13 +59,15 @@ export interface UpdateFolderProps {
 export async function updateFolder({ db, ownerId, folderId, name, parentId }: UpdateFolderProps): Promise<Folder> {
   return db.transaction(async (trx) => {
     const folder = await findOwnedFolder(trx, ownerId, folderId);
-    if (folder.trashedAt) throw conflict("folder_trashed", "Restore the folder from the trash first.");
+    if (folder.trashedAt) throw new DomainError("folder_trashed", "Restore the folder from the trash first.");
     if (parentId) {
       await findLiveFolder(trx, ownerId, parentId);
       // Serialise moves of this user's folders so two crossing moves cannot build a cycle.
       await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`folders:${ownerId}`]);
       if (await isSelfOrDescendant(trx, folderId, parentId)) {
-        throw badRequest("A folder cannot move into itself or one of its subfolders.", { reason: "invalid_move" });
+        throw new DomainError("bad_request", "A folder cannot move into itself or one of its subfolders.", {
+          reason: "invalid_move",
+        });
       }
     }
     const patch = { ...(name === undefined ? {} : { name }), ...(parentId === undefined ? {} : { parentId }) };
@@ -97,7 +97,8 @@ export async function trashFolder(db: Knex, ownerId: string, folderId: string): 
       `${subtree} SELECT 1 FROM files WHERE folder_id IN (SELECT id FROM tree) AND status = 'uploading' LIMIT 1`,
       [folderId],
     );
-    if (open.length) throw conflict("upload_open", "Finish or abort the uploads in this folder before trashing it.");
+    if (open.length)
+      throw new DomainError("upload_open", "Finish or abort the uploads in this folder before trashing it.");
     const now = new Date();
     // Files first: the subtree walks live folders only.
     await trx.raw(
@@ -124,7 +125,7 @@ export async function restoreFolder(db: Knex, ownerId: string, folderId: string)
       const folder = await lockOwnedFolder(trx, ownerId, folderId);
       if (!folder.trashedAt) return folder;
       if (folder.trashRootId !== folder.id)
-        throw conflict("in_trashed_folder", "Restore the folder this one was trashed with.");
+        throw new DomainError("in_trashed_folder", "Restore the folder this one was trashed with.");
       const parent = folder.parentId ? await Folder.query(trx).findById(folder.parentId) : undefined;
       const parentId = parent && !parent.trashedAt ? parent.id : null;
       const name = await freeName(trx, "folder", ownerId, parentId, folder.name);
@@ -140,7 +141,7 @@ export async function restoreFolder(db: Knex, ownerId: string, folderId: string)
     .catch((error: unknown) => {
       // Only the folder itself is renamed on a clash; an item inside may clash with one created meanwhile.
       if (isNameTaken(error))
-        throw conflict("name_taken", "An item in this folder clashes with one created since; rename it first.");
+        throw new DomainError("name_taken", "An item in this folder clashes with one created since; rename it first.");
       throw error;
     });
 }

@@ -168,7 +168,7 @@ export async function setPreview(db: Knex, fileId: string, key: string): Promise
 export async function recordScanFindings(
   db: Knex,
   fileId: string,
-  findings: { detectedMimeType: string; scanCoverage: "full" | "windowed" },
+  findings: Pick<File, "detectedMimeType" | "scanCoverage" | "scanWindowBytes" | "scanOverlapBytes">,
 ): Promise<void> {
   await File.query(db).patch(findings).where({ id: fileId, status: "processing" });
 }

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import type { QueryBuilder } from "objection";
-import { badRequest, conflict } from "../../../lib/errors";
+import { DomainError, nameTaken } from "../../../lib/domain-errors";
 import { statusRule } from "../../../lib/file-status";
 import type { Storage } from "../../../lib/s3";
 import { File, Folder, Share } from "../../models";
@@ -9,8 +9,6 @@ import { findLiveFolder, isNameTaken, lockOwnedFile } from "./find";
 import { freeName } from "./free-name";
 import { type ObjectDeletion, carryOutObjectDeletions, recordObjectDeletions } from "./object-deletions";
 import { shiftBytes } from "./quota";
-
-const nameTaken = () => conflict("name_taken", "An item with this name already exists here.");
 
 export interface UpdateFileProps {
   db: Knex;
@@ -25,7 +23,7 @@ export interface UpdateFileProps {
 export async function updateFile({ db, ownerId, fileId, name, folderId }: UpdateFileProps): Promise<File> {
   return db.transaction(async (trx) => {
     const file = await lockOwnedFile(trx, ownerId, fileId);
-    if (file.trashedAt) throw conflict("file_trashed", "Restore the file from the trash first.");
+    if (file.trashedAt) throw new DomainError("file_trashed", "Restore the file from the trash first.");
     if (folderId) await findLiveFolder(trx, ownerId, folderId);
     const patch = { ...(name === undefined ? {} : { name }), ...(folderId === undefined ? {} : { folderId }) };
     if (Object.keys(patch).length === 0) return file;
@@ -44,7 +42,7 @@ export async function trashFile(db: Knex, ownerId: string, fileId: string): Prom
   return db.transaction(async (trx) => {
     const file = await lockOwnedFile(trx, ownerId, fileId);
     if (file.trashedAt) return file;
-    if (file.status === "uploading") throw conflict("upload_open", "Abort the upload instead of trashing it.");
+    if (file.status === "uploading") throw new DomainError("upload_open", "Abort the upload instead of trashing it.");
     const trashed = await file.$query(trx).patchAndFetch({ trashedAt: new Date(), trashRootId: file.id });
     await recordAudit(trx, { actorId: ownerId, action: "file.trashed", targetType: "file", targetId: fileId });
     return trashed;
@@ -59,9 +57,9 @@ export async function restoreFile(db: Knex, ownerId: string, fileId: string): Pr
   return db.transaction(async (trx) => {
     const file = await lockOwnedFile(trx, ownerId, fileId);
     if (!file.trashedAt) return file;
-    if (file.status === "quarantined") throw conflict("quarantined", "An infected file cannot be restored.");
+    if (file.status === "quarantined") throw new DomainError("quarantined", "An infected file cannot be restored.");
     if (file.trashRootId !== file.id)
-      throw conflict("in_trashed_folder", "Restore the folder this file was trashed with.");
+      throw new DomainError("in_trashed_folder", "Restore the folder this file was trashed with.");
     const folder = file.folderId ? await Folder.query(trx).findById(file.folderId) : undefined;
     const folderId = folder && !folder.trashedAt ? folder.id : null;
     const name = await freeName(trx, "file", ownerId, folderId, file.name);
@@ -81,7 +79,8 @@ export interface DeleteFileProps {
   reason: string;
   /**
    * Further conditions the row must still meet when it is deleted (housekeeping: still past its
-   * retention), so a file restored a moment earlier is left alone.
+   * retention), so a file restored a moment earlier is left alone. Added to the delete with AND
+   * (`where`, never `orWhere`).
    */
   onlyWhere?: (query: QueryBuilder<File, number>) => void;
 }
@@ -105,7 +104,7 @@ export async function deleteFilePermanently({
   const deleted = await db.transaction(async (trx) => {
     const query = File.query(trx).delete().where({ id: fileId });
     if (ownerId) query.where({ ownerId });
-    if (onlyWhere) query.where((builder) => onlyWhere(builder as unknown as QueryBuilder<File, number>));
+    if (onlyWhere) onlyWhere(query);
     const [file] = await query.returning("*");
     if (!file) return null;
     // The delete already set the file's shares' file_id to NULL (ON DELETE SET NULL): find them by that.
@@ -155,5 +154,6 @@ export async function listTrash(db: Knex, ownerId: string, limit: number) {
 
 export function assertPartNumbers(partNumbers: number[], partCount: number): void {
   const outside = partNumbers.filter((n) => n > partCount);
-  if (outside.length) throw badRequest(`This upload has ${partCount} parts.`, { partNumbers: outside });
+  if (outside.length)
+    throw new DomainError("bad_request", `This upload has ${partCount} parts.`, { partNumbers: outside });
 }

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { notFound } from "../../../lib/errors";
+import { notFound } from "../../../lib/domain-errors";
 import type { Storage } from "../../../lib/s3";
 import { User } from "../../models";
 import { recordAudit } from "../record";

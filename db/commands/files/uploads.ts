@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Knex } from "knex";
-import { AppError, badRequest, conflict, notFound, tooManyRequests } from "../../../lib/errors";
+import { DomainError, nameTaken, notFound } from "../../../lib/domain-errors";
 import { fileKey } from "../../../lib/object-keys";
 import { type Storage, isClientError, isMissing } from "../../../lib/s3";
 import { type StoredPart, checkParts, planUpload } from "../../../lib/upload-plan";
@@ -28,7 +28,7 @@ export interface StartUploadProps {
  * the reserved sum can never pass the quota, nor the file count the plan's limit, whatever runs in
  * parallel. The largest file is the smaller of PUBLIC_MAX_BYTES and the plan's max file size.
  */
-export async function startUpload(props: StartUploadProps): Promise<File> {
+export async function startUpload(props: StartUploadProps): Promise<File & { uploadId: string }> {
   const { db, storage, ownerId, name, sizeBytes, mimeType, folderId, limits } = props;
   const owner = await User.query(db).findById(ownerId);
   if (!owner) throw notFound("user");
@@ -36,7 +36,7 @@ export async function startUpload(props: StartUploadProps): Promise<File> {
   const maxFileBytes = Math.min(limits.maxFileBytes, plan?.maxFileBytes ?? Infinity);
   if (sizeBytes > maxFileBytes) {
     const details = { maxFileBytes, plan: plan?.name ?? null };
-    throw new AppError(413, "file_too_large", `Files may be at most ${maxFileBytes} bytes.`, details);
+    throw new DomainError("file_too_large", `Files may be at most ${maxFileBytes} bytes.`, details);
   }
   const fileId = randomUUID();
   const s3Key = fileKey({ ownerId, id: fileId });
@@ -48,18 +48,20 @@ export async function startUpload(props: StartUploadProps): Promise<File> {
       if (folderId) await findLiveFolder(trx, ownerId, folderId);
       const open = await File.query(trx).where({ ownerId, status: "uploading" }).resultSize();
       if (open >= limits.maxOpenUploads) {
-        throw tooManyRequests("too_many_uploads", `At most ${limits.maxOpenUploads} uploads may be open at once.`, 60);
+        throw new DomainError("too_many_uploads", `At most ${limits.maxOpenUploads} uploads may be open at once.`, {
+          retryAfterSeconds: 60,
+        });
       }
       // The user's row lock makes parallel inits count one after another, so the limit cannot be overshot.
       const maxFiles = (await planLimitsOf(trx, user.planId))?.maxFiles;
       if (maxFiles !== undefined && (await countHeldFiles(trx, ownerId)) >= maxFiles) {
-        throw new AppError(413, "file_count_exceeded", `Your plan allows ${maxFiles} files.`, { maxFiles });
+        throw new DomainError("file_count_exceeded", `Your plan allows ${maxFiles} files.`, { maxFiles });
       }
       const reserved = await User.query(trx)
-        .patch({ reservedBytes: User.raw("reserved_bytes + ?", [sizeBytes]) as unknown as number })
+        .patch({ reservedBytes: User.raw("reserved_bytes + ?", [sizeBytes]) })
         .where("id", ownerId)
         .whereRaw("used_bytes + reserved_bytes + ? <= quota_bytes", [sizeBytes]);
-      if (reserved === 0) throw new AppError(413, "quota_exceeded", "This file does not fit in your quota.");
+      if (reserved === 0) throw new DomainError("quota_exceeded", "This file does not fit in your quota.");
       const file = await File.query(trx)
         .insertAndFetch({
           id: fileId,
@@ -74,7 +76,7 @@ export async function startUpload(props: StartUploadProps): Promise<File> {
           lastHeartbeatAt: new Date(),
         })
         .catch((error: unknown) => {
-          if (isNameTaken(error)) throw conflict("name_taken", "An item with this name already exists here.");
+          if (isNameTaken(error)) throw nameTaken();
           throw error;
         });
       await recordUploadEvent(trx, { fileId, userId: ownerId, type: "initiated", mimeType, bytes: sizeBytes });
@@ -85,7 +87,7 @@ export async function startUpload(props: StartUploadProps): Promise<File> {
         targetId: fileId,
         ip: props.ip,
       });
-      return file;
+      return Object.assign(file, { uploadId });
     });
   } catch (error) {
     await storage.abortMultipartUpload(s3Key, uploadId).catch(() => undefined);
@@ -97,7 +99,7 @@ export async function startUpload(props: StartUploadProps): Promise<File> {
 export async function findOpenUpload(db: Knex, ownerId: string, fileId: string): Promise<File & { uploadId: string }> {
   const file = await findOwnedFile(db, ownerId, fileId);
   if (file.status !== "uploading" || !file.uploadId) {
-    throw conflict("upload_closed", "This upload is no longer open.");
+    throw new DomainError("upload_closed", "This upload is no longer open.");
   }
   return file as File & { uploadId: string };
 }
@@ -199,7 +201,7 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
   const { db, storage, ownerId, fileId, parts } = props;
   const file = await findOwnedFile(db, ownerId, fileId);
   if (file.status !== "uploading") {
-    if (file.status === "failed") throw conflict("upload_closed", "This upload was aborted.");
+    if (file.status === "failed") throw new DomainError("upload_closed", "This upload was aborted.");
     return { file, completedNow: false };
   }
   const plan = planUpload(file.sizeBytes, props.preferredPartBytes);
@@ -215,17 +217,25 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
     const check = checkParts(file.sizeBytes, plan, parts, stored);
     if (!check.ok && check.reason === "missing_parts") {
       const { missing, extra } = check;
-      throw badRequest(`This upload has parts 1 to ${plan.partCount}.`, { reason: "missing_parts", missing, extra });
+      throw new DomainError("bad_request", `This upload has parts 1 to ${plan.partCount}.`, {
+        reason: "missing_parts",
+        missing,
+        extra,
+      });
     }
     if (!check.ok && check.reason === "size_mismatch") {
       await failUpload({ db, storage, fileId, reason: "size_mismatch", actorId: ownerId });
-      throw badRequest("S3 holds parts of other lengths than this upload signed for; it was aborted.", {
-        reason: "size_mismatch",
-        partNumbers: check.partNumbers,
-      });
+      throw new DomainError(
+        "bad_request",
+        "S3 holds parts of other lengths than this upload signed for; it was aborted.",
+        {
+          reason: "size_mismatch",
+          partNumbers: check.partNumbers,
+        },
+      );
     }
     if (!check.ok)
-      throw badRequest("The parts do not match what was uploaded.", {
+      throw new DomainError("bad_request", "The parts do not match what was uploaded.", {
         reason: "invalid_parts",
         partNumbers: check.partNumbers,
       });
@@ -236,19 +246,26 @@ export async function completeUpload(props: CompleteUploadProps): Promise<{ file
       // fix, unless a parallel call (on this API process or another) assembled the object first.
       if (isClientError(error) && !isMissing(error)) {
         if ((await storage.objectSize(file.s3Key)) !== file.sizeBytes)
-          throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
+          throw new DomainError("bad_request", "The parts do not match what was uploaded.", {
+            reason: "invalid_parts",
+          });
       } else if (!isMissing(error)) throw error;
     }
   }
   const storedBytes = await storage.objectSize(file.s3Key);
-  if (storedBytes === null) throw badRequest("The parts do not match what was uploaded.", { reason: "invalid_parts" });
+  if (storedBytes === null)
+    throw new DomainError("bad_request", "The parts do not match what was uploaded.", { reason: "invalid_parts" });
   if (storedBytes !== file.sizeBytes) {
     await failUpload({ db, storage, fileId, reason: "size_mismatch", actorId: ownerId });
-    throw badRequest(`The upload holds ${storedBytes} bytes, not the declared ${file.sizeBytes}; it was aborted.`, {
-      reason: "size_mismatch",
-      storedBytes,
-      declaredBytes: file.sizeBytes,
-    });
+    throw new DomainError(
+      "bad_request",
+      `The upload holds ${storedBytes} bytes, not the declared ${file.sizeBytes}; it was aborted.`,
+      {
+        reason: "size_mismatch",
+        storedBytes,
+        declaredBytes: file.sizeBytes,
+      },
+    );
   }
   return db.transaction(async (trx) => {
     const [moved] = await File.query(trx)

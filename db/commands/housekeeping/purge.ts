@@ -52,7 +52,7 @@ export async function findPurgeCandidates(
     .limit(props.limit);
   purgeRule(props.kind, props.before)(query);
   if (props.after) query.whereRaw(`(${column}, id) > (?::timestamptz, ?::uuid)`, [props.after.at, props.after.id]);
-  return query as unknown as Promise<PurgeCandidate[]>;
+  return query.castTo<PurgeCandidate[]>();
 }
 
 /** What became of one file the purge tried to delete. */
@@ -103,7 +103,7 @@ export async function findExpiredFolders(
     .orderBy([{ column: "trashed_at" }, { column: "id" }])
     .limit(props.limit);
   if (props.after) query.whereRaw("(trashed_at, id) > (?::timestamptz, ?::uuid)", [props.after.at, props.after.id]);
-  return query as unknown as Promise<{ id: string; cursorAt: string }[]>;
+  return query.castTo<{ id: string; cursorAt: string }[]>();
 }
 
 /**

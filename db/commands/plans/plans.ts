@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { conflict, notFound } from "../../../lib/errors";
+import { nameTaken, notFound } from "../../../lib/domain-errors";
 import { Plan } from "../../models";
 import { recordAudit } from "../record";
 
@@ -22,7 +22,7 @@ function isUniqueViolation(error: unknown): boolean {
   return (pg.nativeError?.code ?? pg.code) === "23505";
 }
 
-const nameTaken = () => conflict("name_taken", "A plan with this name exists.");
+const planNameTaken = () => nameTaken("A plan with this name exists.");
 
 export interface CreatePlanProps {
   db: Knex;
@@ -37,7 +37,7 @@ export async function createPlan({ db, actorId, plan, ip }: CreatePlanProps): Pr
     const created = await Plan.query(trx)
       .insertAndFetch(plan)
       .catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw nameTaken();
+        if (isUniqueViolation(error)) throw planNameTaken();
         throw error;
       });
     await recordAudit(trx, {
@@ -81,7 +81,7 @@ export async function updatePlan({
       .$query(trx)
       .patchAndFetch(changes)
       .catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw nameTaken();
+        if (isUniqueViolation(error)) throw planNameTaken();
         throw error;
       });
     let usersUpdated = 0;

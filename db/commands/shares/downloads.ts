@@ -2,14 +2,20 @@ import type { Knex } from "knex";
 import { SERVABLE_STATUSES, sqlStatusList } from "../../../lib/file-status";
 import { ShareDownload } from "../../models";
 
+/** The link's owner is not disabled (an account being deleted is disabled too): a disabled owner's links stop. */
+export const SHARE_OWNER_ACTIVE_SQL =
+  "EXISTS (SELECT 1 FROM users u WHERE u.id = s.owner_id AND u.disabled_at IS NULL)";
+
 /**
  * The live-link rule of lib/share-rules shareState() in SQL, over `shares s` joined to `files f`:
- * not revoked, not expired, below its limit, and the file ready and out of the trash.
+ * not revoked, not expired, below its limit, the file ready and out of the trash, and its owner
+ * not disabled.
  */
 export const LIVE_SHARE_SQL = `s.revoked_at IS NULL
   AND (s.expires_at IS NULL OR s.expires_at > now())
   AND (s.max_downloads IS NULL OR s.download_count < s.max_downloads)
-  AND f.status IN (${sqlStatusList(SERVABLE_STATUSES)}) AND f.trashed_at IS NULL`;
+  AND f.status IN (${sqlStatusList(SERVABLE_STATUSES)}) AND f.trashed_at IS NULL
+  AND ${SHARE_OWNER_ACTIVE_SQL}`;
 
 /** What a counted download streams. */
 export interface CountedDownload {

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { AppError, conflict } from "../../../lib/errors";
+import { DomainError } from "../../../lib/domain-errors";
 import { hashPassword } from "../../../lib/passwords";
 import { Share } from "../../models";
 import { recordAudit } from "../record";
@@ -61,9 +61,8 @@ export async function updateShare({ db, ownerId, shareId, changes, ip }: UpdateS
 
 async function whyNotEditable(trx: Knex.Transaction, ownerId: string, shareId: string, changes: ShareChanges) {
   const share = await findOwnedShare(trx, ownerId, shareId);
-  if (share.revokedAt) return conflict("share_revoked", "A revoked link cannot be changed; create a new one.");
-  return new AppError(
-    400,
+  if (share.revokedAt) return new DomainError("share_revoked", "A revoked link cannot be changed; create a new one.");
+  return new DomainError(
     "below_download_count",
     `This link was already downloaded ${share.downloadCount} times; the limit cannot be ${changes.maxDownloads}.`,
     { downloadCount: share.downloadCount },

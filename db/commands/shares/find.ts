@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
-import { notFound } from "../../../lib/errors";
+import { notFound } from "../../../lib/domain-errors";
 import { isShareToken } from "../../../lib/share-rules";
-import { File, Share } from "../../models";
+import { File, Share, User } from "../../models";
 
 /** The user's share; another user's share is "not found". */
 export async function findOwnedShare(db: Knex | Knex.Transaction, ownerId: string, shareId: string): Promise<Share> {
@@ -23,6 +23,15 @@ export async function findShareByToken(db: Knex, token: string): Promise<SharedF
   if (!share) return undefined;
   const file = share.fileId ? ((await File.query(db).findById(share.fileId)) ?? null) : null;
   return { share, file };
+}
+
+/**
+ * Whether a link's owner may still share: not disabled (an account being deleted is disabled too).
+ * A disabled owner's links answer as if their file were unavailable, until the account is enabled.
+ */
+export async function isShareOwnerActive(db: Knex, ownerId: string): Promise<boolean> {
+  const owner = await User.query(db).findById(ownerId).select("disabledAt");
+  return owner !== undefined && !owner.disabledAt;
 }
 
 /** The files of some shares, by id (deleted files are simply absent). */

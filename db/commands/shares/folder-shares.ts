@@ -1,11 +1,12 @@
 import type { Knex } from "knex";
-import { conflict } from "../../../lib/errors";
+import { DomainError } from "../../../lib/domain-errors";
 import { SERVABLE_STATUSES, sqlStatusList } from "../../../lib/file-status";
 import { hashPassword } from "../../../lib/passwords";
 import { randomToken } from "../../../lib/tokens";
 import { safeZipPath } from "../../../lib/zip-paths";
 import { Folder, Share } from "../../models";
 import { findOwnedFolder } from "../files/find";
+import { SHARE_OWNER_ACTIVE_SQL } from "./downloads";
 import { recordAudit } from "../record";
 
 export interface CreateFolderShareProps {
@@ -37,7 +38,7 @@ export async function createFolderShare(props: CreateFolderShareProps): Promise<
     const id = inserted.rows[0]?.id;
     if (!id) {
       await findOwnedFolder(trx, ownerId, folderId);
-      throw conflict("folder_trashed", "Restore the folder from the trash to share it.");
+      throw new DomainError("folder_trashed", "Restore the folder from the trash to share it.");
     }
     await recordAudit(trx, {
       actorId: ownerId,
@@ -121,8 +122,9 @@ export interface CountedFolderDownload {
 
 /**
  * Counts one download of a live folder link with the same single conditional UPDATE as a file link
- * (not revoked, not expired, below its limit), the folder out of the trash: a link allowed N
- * downloads gives N ZIPs however many ask at once. Null when the link is gone (nothing counted).
+ * (not revoked, not expired, below its limit, its owner not disabled), the folder out of the trash:
+ * a link allowed N downloads gives N ZIPs however many ask at once. Null when the link is gone
+ * (nothing counted).
  */
 export async function countFolderShareDownload(db: Knex, shareId: string): Promise<CountedFolderDownload | null> {
   const { rows } = await db.raw<{ rows: CountedFolderDownload[] }>(
@@ -132,6 +134,7 @@ export async function countFolderShareDownload(db: Knex, shareId: string): Promi
         AND s.revoked_at IS NULL
         AND (s.expires_at IS NULL OR s.expires_at > now())
         AND (s.max_downloads IS NULL OR s.download_count < s.max_downloads)
+        AND ${SHARE_OWNER_ACTIVE_SQL}
       RETURNING fo.id AS "folderId", fo.owner_id AS "ownerId", fo.name, s.download_count AS "downloadCount"`,
     [shareId],
   );

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { conflict, notFound } from "../../../lib/errors";
+import { DomainError, notFound } from "../../../lib/domain-errors";
 import { SERVABLE_STATUSES, statusRule } from "../../../lib/file-status";
 import { hashPassword } from "../../../lib/passwords";
 import { randomToken } from "../../../lib/tokens";
@@ -76,8 +76,8 @@ export async function createShare(props: CreateShareProps): Promise<Share> {
 async function whyNotShareable(trx: Knex.Transaction, ownerId: string, fileId: string) {
   const file: File = await findOwnedFile(trx, ownerId, fileId);
   if (!statusRule(file.status).servable)
-    return conflict("not_ready", `The file is ${file.status}; only ready files can be shared.`);
-  return conflict("file_trashed", "Restore the file from the trash to share it.");
+    return new DomainError("not_ready", `The file is ${file.status}; only ready files can be shared.`);
+  return new DomainError("file_trashed", "Restore the file from the trash to share it.");
 }
 
 export interface RevokeShareProps {

@@ -92,6 +92,7 @@ export function apiFile(overrides: Partial<ApiFile> & Pick<ApiFile, "id" | "name
     mimeType: "text/plain",
     detectedMimeType: null,
     scanCoverage: null,
+    scanWindow: null,
     scannedAt: null,
     sha256: null,
     status: "uploading",

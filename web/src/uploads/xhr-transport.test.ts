@@ -33,6 +33,7 @@ class FakeXhr {
 
 function transportWithFake() {
   const xhr = new FakeXhr();
+  // The fake implements only what the transport uses, not all of XMLHttpRequest's surface.
   const transport = createXhrTransport(() => xhr as unknown as XMLHttpRequest);
   return { xhr, transport };
 }

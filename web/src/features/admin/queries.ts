@@ -80,6 +80,7 @@ export function useAdminHealth() {
     refetchInterval: 30_000,
     queryFn: async (): Promise<AdminHealth> => {
       const result = await api.GET("/admin/health");
+      // The generated types give a 503 the error body's type; /admin/health answers it with the health body.
       if (result.response.status === 503 && result.error) return result.error as unknown as AdminHealth;
       return unwrap(result);
     },

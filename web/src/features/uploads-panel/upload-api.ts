@@ -36,7 +36,11 @@ export async function fetchOpenUploads(): Promise<OpenUpload[]> {
   return (await call(() => api.GET("/uploads"))).uploads;
 }
 
-/** GET /files/{id}: where the scan of an uploaded file has got to. */
-export async function fetchFile(id: string) {
-  return (await call(() => api.GET("/files/{id}", file(id)))).file;
+/**
+ * GET /files/{id}: where the scan of an uploaded file has got to. With `waitSeconds` the server holds
+ * the answer while the file is processing, until its status changes or the time is up.
+ */
+export async function fetchFile(id: string, options: { waitSeconds?: number; signal?: AbortSignal } = {}) {
+  const { waitSeconds, signal } = options;
+  return (await call(() => api.GET("/files/{id}", { params: { path: { id }, query: { waitSeconds } }, signal }))).file;
 }

@@ -59,11 +59,15 @@ export function useOpenUploads(): void {
   }, [data]);
 }
 
+/** How long each request waits on the server for a scan's outcome (the API allows up to 25 s). */
+const SCAN_WAIT_SECONDS = 20;
+
 const FINISHED: readonly string[] = ["ready", "quarantined", "rejected", "failed"] satisfies FinishedState[];
 
 /**
- * Polls each file being scanned every 2 s; records the outcome in the engine, tells the file browser
- * and refreshes the quota. `onFinished` hears each outcome once (for the live region).
+ * Waits for each file being scanned: every request waits up to 20 s on the server for the file's
+ * status to change, and the next one follows at once. Records the outcome in the engine, tells the
+ * file browser and refreshes the quota. `onFinished` hears each outcome once (for the live region).
  */
 export function useScanResults(
   rows: readonly UploadRow[],
@@ -75,8 +79,10 @@ export function useScanResults(
   const results = useQueries({
     queries: scanning.map((row) => ({
       queryKey: uploadKeys.scan(row.fileId!),
-      queryFn: () => fetchFile(row.fileId!),
-      refetchInterval: 2000,
+      queryFn: ({ signal }: { signal: AbortSignal }) =>
+        fetchFile(row.fileId!, { waitSeconds: SCAN_WAIT_SECONDS, signal }),
+      // Ticks while a request waits are dropped: a new one starts within this long after an answer.
+      refetchInterval: 250,
       gcTime: 0,
     })),
   });

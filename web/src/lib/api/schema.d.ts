@@ -606,7 +606,7 @@ export interface paths {
         put?: never;
         /**
          * Start an upload: reserves sizeBytes against the quota and plans the parts
-         * @description Step 1 of an upload. Then sign parts (POST /files/{id}/parts), PUT each to its URL, and complete.
+         * @description Step 1 of an upload. Then sign parts (POST /files/{id}/parts; a file of one part comes signed), PUT each to its URL, and complete.
          */
         post: operations["startUpload"];
         delete?: never;
@@ -1303,6 +1303,13 @@ export interface components {
             /** @description full: scanned as one stream; windowed: past the scanner's limit, in overlapping windows. */
             scanCoverage: ("full" | "windowed") | null;
             scannedAt: string | null;
+            /** @description With scanCoverage windowed: the windows the bytes were scanned in; else null. */
+            scanWindow: {
+                /** @description Bytes each window repeats of the one before. */
+                overlapBytes: number;
+                /** @description Bytes of each INSTREAM session: the scanner's limit. */
+                windowBytes: number;
+            } | null;
             /** @description Hex SHA-256 of the bytes, once scanned. */
             sha256: string | null;
             sizeBytes: number;
@@ -2034,6 +2041,18 @@ export interface components {
         startUpload201: {
             file: components["schemas"]["File"];
             partCount: number;
+            /** @description An upload of one part gets that part signed here, so it can skip step 2 */
+            parts?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-12-02T10:00:00.000Z
+                 */
+                expiresAt: string;
+                partNumber: number;
+                sizeBytes: number;
+                /** @description PUT exactly sizeBytes bytes here, with no other headers; the ETag response header is the part's etag */
+                url: string;
+            }[];
             /** @description Bytes in every part but the last. */
             partSize: number;
         };
@@ -3624,7 +3643,10 @@ export interface operations {
     };
     getFile: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description While the file is processing (being scanned), answer as soon as its status changes or after this many seconds, 0–25 (default 0: at once). Replaces polling for a scan's outcome. */
+                waitSeconds?: number;
+            };
             header?: never;
             path: {
                 /** @description The file's id. */
