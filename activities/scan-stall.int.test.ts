@@ -13,6 +13,8 @@ import { createActivities } from ".";
 import { createCofferWorkers, runWorkers, shutdownWorkers } from "../worker/workers";
 
 const MiB = 1024 * 1024;
+/** These are about the scan activity's heartbeat and retries: no file is scanned inline (a local activity). */
+const ACTIVITY_SCANS = { SCAN_INLINE_MAX_BYTES: "0" };
 
 /**
  * The API and a worker whose S3 reads go through a proxy that can make one of them hang mid-body,
@@ -88,7 +90,11 @@ describe("a scan whose S3 read hangs", () => {
   describe("with a long S3 read timeout", () => {
     let stalling: Awaited<ReturnType<typeof startStallingBed>>;
     beforeAll(async () => {
-      stalling = await startStallingBed({ SCAN_HEARTBEAT_TIMEOUT_MS: "3000", S3_READ_TIMEOUT_MS: "600000" });
+      stalling = await startStallingBed({
+        SCAN_HEARTBEAT_TIMEOUT_MS: "3000",
+        S3_READ_TIMEOUT_MS: "600000",
+        ...ACTIVITY_SCANS,
+      });
     });
     afterAll(() => stalling.close());
 
@@ -108,7 +114,11 @@ describe("a scan whose S3 read hangs", () => {
   describe("with a long heartbeat timeout", () => {
     let stalling: Awaited<ReturnType<typeof startStallingBed>>;
     beforeAll(async () => {
-      stalling = await startStallingBed({ SCAN_HEARTBEAT_TIMEOUT_MS: "600000", S3_READ_TIMEOUT_MS: "1500" });
+      stalling = await startStallingBed({
+        SCAN_HEARTBEAT_TIMEOUT_MS: "600000",
+        S3_READ_TIMEOUT_MS: "1500",
+        ...ACTIVITY_SCANS,
+      });
     });
     afterAll(() => stalling.close());
 

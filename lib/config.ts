@@ -187,6 +187,11 @@ const schema = z
     SCAN_RETRY_MAX_MS: int(10).default(60_000),
     /** A scan without a heartbeat for this long is retried (the worker died). */
     SCAN_HEARTBEAT_TIMEOUT_MS: int(1000).default(30_000),
+    /**
+     * Files up to this size are scanned inside the run's workflow task (a local activity): one workflow
+     * task per file instead of two and an activity task (bench small-files). 0: every scan is an activity.
+     */
+    SCAN_INLINE_MAX_BYTES: int(0).default(MiB),
     /** Scans one worker runs at once (its scan task queue's slots); unset: clamd's MaxThreads, read at start. */
     SCAN_CONCURRENCY: optional(int(1)),
     /** Thumbnails and previews one worker makes at once (its preview task queue's slots). */

@@ -12,6 +12,8 @@ export interface FileLifecycleInput {
     /** A scan that reports no progress for this long is retried elsewhere (worker crash). */
     heartbeatTimeoutMs: number;
   };
+  /** Scan inside the workflow task (a local activity): a file up to SCAN_INLINE_MAX_BYTES. */
+  inlineScan?: boolean;
 }
 
 /** The step a FileLifecycle run is at, as its `step` query answers. */
@@ -26,11 +28,11 @@ export type FileLifecycleStep =
   | "notifying"
   | "done";
 
-/** The FileLifecycle input for a file, with the scan timings of the config. */
-export function lifecycleInput(
-  config: Pick<Config, "SCAN_RETRY_INITIAL_MS" | "SCAN_RETRY_MAX_MS" | "SCAN_HEARTBEAT_TIMEOUT_MS">,
-  fileId: string,
-): FileLifecycleInput {
+/**
+ * The FileLifecycle input for a file, with the scan timings of the config. A file whose size the
+ * starter knows to be at most SCAN_INLINE_MAX_BYTES is scanned inline; one it does not know, as an activity.
+ */
+function lifecycleInput(config: FileLifecycleConfig, fileId: string, sizeBytes?: number): FileLifecycleInput {
   return {
     fileId,
     scan: {
@@ -38,6 +40,7 @@ export function lifecycleInput(
       maxRetryIntervalMs: config.SCAN_RETRY_MAX_MS,
       heartbeatTimeoutMs: config.SCAN_HEARTBEAT_TIMEOUT_MS,
     },
+    inlineScan: sizeBytes !== undefined && sizeBytes <= config.SCAN_INLINE_MAX_BYTES,
   };
 }
 
@@ -46,7 +49,11 @@ export const fileLifecycleId = (fileId: string) => `file-lifecycle-${fileId}`;
 
 export type FileLifecycleConfig = Pick<
   Config,
-  "TEMPORAL_TASK_QUEUE" | "SCAN_RETRY_INITIAL_MS" | "SCAN_RETRY_MAX_MS" | "SCAN_HEARTBEAT_TIMEOUT_MS"
+  | "TEMPORAL_TASK_QUEUE"
+  | "SCAN_RETRY_INITIAL_MS"
+  | "SCAN_RETRY_MAX_MS"
+  | "SCAN_HEARTBEAT_TIMEOUT_MS"
+  | "SCAN_INLINE_MAX_BYTES"
 >;
 
 /**
@@ -61,12 +68,12 @@ export function startFileLifecycle(
   client: Client,
   config: FileLifecycleConfig,
   fileId: string,
-  options: { afterCompleted?: boolean } = {},
+  options: { afterCompleted?: boolean; sizeBytes?: number } = {},
 ): Promise<boolean> {
   return startOnce(client, FILE_LIFECYCLE_WORKFLOW, {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowId: fileLifecycleId(fileId),
     workflowIdReusePolicy: options.afterCompleted ? "ALLOW_DUPLICATE" : "ALLOW_DUPLICATE_FAILED_ONLY",
-    args: [lifecycleInput(config, fileId)],
+    args: [lifecycleInput(config, fileId, options.sizeBytes)],
   });
 }

@@ -5,6 +5,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from "@temporalio/workflow";
@@ -20,6 +21,16 @@ export const stepQuery = defineQuery<FileLifecycleStep>("step");
  * it gets a thumbnail, so a file is ready when its scan ends (bench small-files, docs/benchmarks.md).
  */
 export const READY_IN_SCAN = "ready-in-scan";
+
+/**
+ * patched() id: a file the starter marked inlineScan (at most SCAN_INLINE_MAX_BYTES) is scanned as a
+ * local activity inside the workflow task: one workflow task per small file instead of two and an
+ * activity task (bench small-files, docs/benchmarks.md). A worker that dies mid-scan is noticed by the
+ * workflow task's timeout (10 s) and the scan runs again on another worker.
+ */
+export const INLINE_SCAN = "inline-scan";
+/** A small file's scan (clamd's own timeouts are far shorter); longer, it is tried again. */
+const INLINE_SCAN_TIMEOUT = "2 minutes";
 
 /** patched() id: the owner (and on detections the admins) are notified after the outcome (issue 17). */
 export const NOTIFY_OUTCOME = "notify-outcome";
@@ -100,8 +111,18 @@ export async function fileLifecycle(input: FileLifecycleInput): Promise<FileLife
   const readyInScan = patched(READY_IN_SCAN);
   let verdict: Awaited<ReturnType<typeof scanFile | typeof scanAndMarkReady>>;
   try {
-    // Runs started before WORKER_QUEUES scan on the run's own queue.
-    const scan = patched(WORKER_QUEUES) ? queued.scan : { scanFile, scanAndMarkReady };
+    const inline = proxyLocalActivities<Activities>({
+      startToCloseTimeout: INLINE_SCAN_TIMEOUT,
+      retry: scanOptions.retry,
+    });
+    // Larger files (and runs started before INLINE_SCAN) scan as an activity; on the run's own queue in
+    // runs started before WORKER_QUEUES.
+    const scan =
+      input.inlineScan === true && patched(INLINE_SCAN)
+        ? inline
+        : patched(WORKER_QUEUES)
+          ? queued.scan
+          : { scanFile, scanAndMarkReady };
     verdict = readyInScan ? await scan.scanAndMarkReady(input.fileId) : await scan.scanFile(input.fileId);
   } catch (error) {
     // The object is gone (not an outage): the file ends failed with the reason, bytes refunded.

@@ -258,7 +258,7 @@ export const uploadsRoutes = [
       }
       if (file.status === "processing") {
         // A failed start leaves the file in processing; the housekeeping schedule starts it later.
-        await startFileLifecycle(temporal, config, file.id).catch((error: unknown) => {
+        await startFileLifecycle(temporal, config, file.id, { sizeBytes: file.sizeBytes }).catch((error: unknown) => {
           logger.error({ err: error, fileId: file.id }, "could not start FileLifecycle; housekeeping will");
         });
       }
