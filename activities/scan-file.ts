@@ -76,8 +76,9 @@ export function scanFileActivity(deps: ActivityDeps) {
     let scannedBytes = 0;
     let awaitingVerdict = false;
     let reported = 0;
+    // A local activity (a small file scanned inline) has no heartbeat: Temporal refuses one.
     const beat = setInterval(() => {
-      if (scannedBytes === reported && !awaitingVerdict) return;
+      if (context.info.isLocal || (scannedBytes === reported && !awaitingVerdict)) return;
       reported = scannedBytes;
       context.heartbeat({ scannedBytes });
     }, 1000);

@@ -120,8 +120,10 @@ export class Storage {
     }
   }
 
-  /** The object's bytes as a stream, with its length and type. */
-  /** The object's bytes; from `fromByte` on when given (a ranged GET, to go on where an earlier read stopped). */
+  /**
+   * The object's bytes as a stream, with its length and type; from `fromByte` on when given (a ranged
+   * GET, to go on where an earlier read stopped).
+   */
   async getObject(
     key: string,
     abortSignal?: AbortSignal,
