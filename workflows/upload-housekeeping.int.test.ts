@@ -102,6 +102,20 @@ describe("upload housekeeping", () => {
     expect(uploadHeartbeat.status).toBe(409);
   });
 
+  it("ends a stale upload whose owner's reservation drifted below its size, instead of retrying forever", async () => {
+    const user = await createUser(bed.deps);
+    const staleBytes = 6 * MiB;
+    const stale = (await initUpload(bed.server.url, user, "drifted.bin", staleBytes)).body;
+    // Drift the invariant checker would report: the counter says less is reserved than this upload holds.
+    await User.query(bed.deps.db).patch({ reservedBytes: MiB }).where({ id: user.user.id });
+    await backdateHeartbeat(stale.file.id, 3 * HOUR);
+
+    const report = await runUploadHousekeeping(bed);
+    expectReported(report.staleUploads, [stale.file.id]);
+    expect((await File.query(bed.deps.db).findById(stale.file.id))!.status).toBe("failed");
+    expect(await reservedOf(user)).toBe(0);
+  });
+
   it("aborts multipart uploads no open upload knows, only under our users' prefixes", async () => {
     const user = await createUser(bed.deps);
     const { storage } = bed.deps;

@@ -20,6 +20,18 @@ export async function shiftBytes(
     .where("id", userId);
 }
 
+/**
+ * Releases an upload's reservation when the upload ends without its bytes being used. The counter
+ * stops at 0: a reservation that drifted below the upload's size (the invariant checker reports such
+ * drift) must not make the release fail, or upload housekeeping would retry that upload forever.
+ */
+export async function releaseReservation(trx: Knex.Transaction, userId: string, bytes: number): Promise<void> {
+  const patch: Record<string, unknown> = { reservedBytes: trx.raw("greatest(reserved_bytes - ?, 0)", [bytes]) };
+  await User.query(trx)
+    .patch(patch as Partial<User>)
+    .where("id", userId);
+}
+
 /** How many files count against the plan's file limit: GET /me's filesCount (QUOTA_STATUSES, trashed ones included). Exact inside a transaction that holds the user's row lock. */
 export async function countHeldFiles(db: Knex | Knex.Transaction, userId: string): Promise<number> {
   const row = (await db("files")

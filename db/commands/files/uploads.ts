@@ -8,7 +8,7 @@ import { File, User } from "../../models";
 import { recordAudit, recordUploadEvent } from "../record";
 import { findLiveFolder, findOwnedFile, isNameTaken } from "./find";
 import { carryOutObjectDeletions, recordObjectDeletions } from "./object-deletions";
-import { countHeldFiles, shiftBytes } from "./quota";
+import { countHeldFiles, releaseReservation, shiftBytes } from "./quota";
 import { planLimitsOf } from "../plans/plans";
 
 export interface StartUploadProps {
@@ -151,7 +151,7 @@ export async function failUpload({
     if (idleSince) query.whereRaw("coalesce(last_heartbeat_at, created_at) < ?", [idleSince]);
     const [file] = await query.returning("*");
     if (!file) return null;
-    await shiftBytes(trx, file.ownerId, { reserved: -file.sizeBytes });
+    await releaseReservation(trx, file.ownerId, file.sizeBytes);
     await recordUploadEvent(trx, {
       fileId,
       userId: file.ownerId,
