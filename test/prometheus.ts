@@ -1,7 +1,9 @@
 /** A strict reader of the Prometheus text format (version 0.0.4): metric names, or an error naming the bad line. */
 export function metricNames(text: string): Set<string> {
   const names = new Set<string>();
-  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)( -?\d+)?$/;
+  // prom-client writes NaN as "Nan" (an event-loop gauge before its first sample); Prometheus reads
+  // NaN in any case (Go's ParseFloat), so that is a valid sample.
+  const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.eE+-]+|NaN|Nan|[+-]Inf)( -?\d+)?$/;
   const comment = /^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) .+$/;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
