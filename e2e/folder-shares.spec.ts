@@ -120,8 +120,13 @@ test("an admin creates a plan, puts a user on it and clears the user's stuck upl
   await expect(plans.getByRole("row", { name: new RegExp(planName) })).toContainText("250");
 
   const users = page.getByRole("list", { name: "Users", exact: true });
-  while (!(await users.getByRole("listitem", { name: user.email }).isVisible())) {
-    await page.getByRole("button", { name: "Load more users" }).click();
+  const row = users.getByRole("listitem", { name: user.email });
+  const loadMore = page.getByRole("button", { name: "Load more users" });
+  // Wait for the list to show the user or offer more before deciding (it may still be loading).
+  await expect(row.or(loadMore).first()).toBeVisible();
+  while (!(await row.isVisible())) {
+    await loadMore.click();
+    await expect(row.or(loadMore).first()).toBeVisible();
   }
   await page.getByRole("button", { name: `Edit ${user.email}` }).click();
   const edit = page.getByRole("dialog", { name: `Edit ${user.email}` });
