@@ -34,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...accountDeletionActivities(deps),
 
     async markFileReady(fileId: string, sha256: string): Promise<boolean> {
-      return markFileReady(deps.db, fileId, sha256);
+      return (await markFileReady(deps.db, fileId, sha256)) !== null;
     },
 
     async quarantineFile(fileId: string, signature: string, sha256: string | null): Promise<boolean> {

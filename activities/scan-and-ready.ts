@@ -36,8 +36,8 @@ export function scanAndMarkReadyActivity(deps: ActivityDeps) {
       return verdict;
     }
     if (verdict.outcome !== "clean") return verdict;
-    await markFileReady(deps.db, fileId, verdict.sha256);
-    const file = await findFile(deps.db, fileId);
+    // The ready file as the transition wrote it; one that was no longer processing is read as it is.
+    const file = (await markFileReady(deps.db, fileId, verdict.sha256)) ?? (await findFile(deps.db, fileId));
     return {
       ...verdict,
       thumbnail: file ? wantsThumbnail(file) : false,

@@ -218,6 +218,8 @@ async function main() {
     minio: () => pidsMatching(/(^|\/)minio server/),
     // Its backends come and go with the pools: the ones alive at both samples (others' tests' too).
     postgres: () => pidsMatching(/^postgres/),
+    // The 20 clients share the same 2 cores: what they take, Coffer cannot have.
+    "bench clients": () => [process.pid],
   };
   const pidsAtStart: Record<string, number[]> = {};
   const cpuNow = (start: boolean) =>

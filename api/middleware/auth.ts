@@ -2,8 +2,7 @@ import type { Next } from "koa";
 import { type AccessClaims, verifyAccessToken } from "../../lib/access-token";
 import { notFound } from "../../lib/domain-errors";
 import { unauthorized } from "../../lib/errors";
-import { isSessionLive } from "../../db/commands/accounts/refresh-tokens";
-import { findActiveUser } from "../../db/commands/accounts/users";
+import { findSessionUser } from "../../db/commands/accounts/refresh-tokens";
 import type { AppContext } from "../context";
 
 const bearer = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
@@ -27,11 +26,8 @@ export function requireUser() {
       throw unauthorized("unauthorized", "A bearer access token is required.");
     const claims = await presentedAccessClaims(ctx);
     if (!claims) throw unauthorized("invalid_token", "The access token is invalid or expired.");
-    const [user, live] = await Promise.all([
-      findActiveUser(ctx.deps.db, claims.userId),
-      isSessionLive(ctx.deps.db, claims),
-    ]);
-    if (!user || !live) throw unauthorized("invalid_token", "The access token is invalid or expired.");
+    const user = await findSessionUser(ctx.deps.db, claims);
+    if (!user) throw unauthorized("invalid_token", "The access token is invalid or expired.");
     ctx.state.userId = user.id;
     ctx.state.user = user;
     ctx.state.sessionId = claims.sessionId;

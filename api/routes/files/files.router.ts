@@ -46,14 +46,14 @@ export const filesRoutes = [
     handler: async (ctx) => {
       const { db, fileWaits } = ctx.deps;
       const { params, query } = ctx.input;
-      let file = await findOwnedFile(db, ctx.state.userId!, params.id);
-      if (file.status === "processing" && query.waitSeconds > 0) {
-        const stillProcessing = async () => {
-          file = await findOwnedFile(db, ctx.state.userId!, params.id);
-          return file.status === "processing";
-        };
-        await fileWaits.waitWhile(file.id, stillProcessing, query.waitSeconds * 1000);
-      }
+      let file!: File;
+      const stillProcessing = async () => {
+        file = await findOwnedFile(db, ctx.state.userId!, params.id);
+        return file.status === "processing";
+      };
+      // A wait registers before its first read, so one read serves both the answer and the race check.
+      if (query.waitSeconds > 0) await fileWaits.waitWhile(params.id, stillProcessing, query.waitSeconds * 1000);
+      else await stillProcessing();
       ctx.body = { file: fileView(file) };
     },
   }),

@@ -42,7 +42,7 @@ describe("GET /files/:id?waitSeconds= answers when the scan's outcome is in", ()
     const waiting = call<FileReply>(server.url, "GET", `/files/${id}?waitSeconds=20`, { token: owner.token });
     // The request is parked on the file (the API looked once and found it processing) before the change.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await markFileReady(deps.db, id, "0".repeat(64))).toBe(true);
+    expect((await markFileReady(deps.db, id, "0".repeat(64)))?.status).toBe("ready");
     const reply = await waiting;
     expect(reply.status).toBe(200);
     expect(reply.body.file).toMatchObject({ id, status: "ready" });

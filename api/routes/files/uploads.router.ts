@@ -107,6 +107,7 @@ export const uploadsRoutes = [
         db,
         storage,
         ownerId: ctx.state.userId!,
+        planId: ctx.state.user!.planId,
         name,
         sizeBytes,
         mimeType,

@@ -77,15 +77,21 @@ export async function startSession({
  * detection, disabling the user and every "end sessions" action revoke families, so access tokens
  * of that session stop at their next request.
  */
-export async function isSessionLive(
+/**
+ * The user an access token names, in one query: only while they exist, are not disabled or being
+ * deleted, and the token's session (refresh-token family) has not been revoked. Undefined otherwise.
+ */
+export async function findSessionUser(
   db: Knex,
   { userId, sessionId }: { userId: string; sessionId: string },
-): Promise<boolean> {
-  const live = await db("refresh_tokens")
-    .where({ familyId: sessionId, userId })
-    .whereNull("revokedAt")
-    .first(db.raw("1"));
-  return live !== undefined;
+): Promise<User | undefined> {
+  return User.query(db)
+    .findById(userId)
+    .whereNull("disabledAt")
+    .whereNull("deletionRequestedAt")
+    .whereExists(
+      db("refresh_tokens").where({ familyId: sessionId, userId }).whereNull("revokedAt").select(db.raw("1")),
+    );
 }
 
 export interface RotateRefreshTokenProps {

@@ -18,8 +18,3 @@ export async function findUser(db: Knex | Knex.Transaction, userId: string): Pro
   return User.query(db).findById(userId);
 }
 
-/** The user an access token names, if they still exist, are not disabled and are not being deleted. */
-export async function findActiveUser(db: Knex, userId: string): Promise<User | undefined> {
-  const user = await findUser(db, userId);
-  return user && !user.disabledAt && !user.deletionRequestedAt ? user : undefined;
-}

@@ -6,14 +6,14 @@ import { recordAudit, recordUploadEvent } from "../record";
 import { deleteFilePermanently } from "./manage";
 import { shiftBytes } from "./quota";
 
-/** processing → ready with its checksum. False when the file is gone or no longer processing. */
-export async function markFileReady(db: Knex, fileId: string, sha256: string): Promise<boolean> {
+/** processing → ready with its checksum; the ready file, or null when it is gone or no longer processing. */
+export async function markFileReady(db: Knex, fileId: string, sha256: string): Promise<File | null> {
   return db.transaction(async (trx) => {
     const [file] = await File.query(trx)
       .patch({ status: "ready", sha256, scannedAt: new Date() })
       .where({ id: fileId, status: "processing" })
       .returning("*");
-    if (!file) return false;
+    if (!file) return null;
     await recordUploadEvent(trx, {
       fileId,
       userId: file.ownerId,
@@ -28,7 +28,7 @@ export async function markFileReady(db: Knex, fileId: string, sha256: string): P
       targetId: fileId,
       details: { sha256 },
     });
-    return true;
+    return file;
   });
 }
 

@@ -15,6 +15,8 @@ export interface StartUploadProps {
   db: Knex;
   storage: Storage;
   ownerId: string;
+  /** The owner's plan as the caller read it (the auth middleware's user): its file size limit is checked first. */
+  planId: string | null;
   name: string;
   sizeBytes: number;
   mimeType: string;
@@ -30,9 +32,7 @@ export interface StartUploadProps {
  */
 export async function startUpload(props: StartUploadProps): Promise<File & { uploadId: string }> {
   const { db, storage, ownerId, name, sizeBytes, mimeType, folderId, limits } = props;
-  const owner = await User.query(db).findById(ownerId);
-  if (!owner) throw notFound("user");
-  const plan = await planLimitsOf(db, owner.planId);
+  const plan = await planLimitsOf(db, props.planId);
   const maxFileBytes = Math.min(limits.maxFileBytes, plan?.maxFileBytes ?? Infinity);
   if (sizeBytes > maxFileBytes) {
     const details = { maxFileBytes, plan: plan?.name ?? null };
@@ -63,7 +63,7 @@ export async function startUpload(props: StartUploadProps): Promise<File & { upl
         .whereRaw("used_bytes + reserved_bytes + ? <= quota_bytes", [sizeBytes]);
       if (reserved === 0) throw new DomainError("quota_exceeded", "This file does not fit in your quota.");
       const file = await File.query(trx)
-        .insertAndFetch({
+        .insert({
           id: fileId,
           ownerId,
           folderId,
@@ -75,6 +75,7 @@ export async function startUpload(props: StartUploadProps): Promise<File & { upl
           uploadId,
           lastHeartbeatAt: new Date(),
         })
+        .returning("*")
         .catch((error: unknown) => {
           if (isNameTaken(error)) throw nameTaken();
           throw error;
