@@ -163,3 +163,67 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A stored part of an upload, as complete wants it. */
+export interface PutPart {
+  partNumber: number;
+  etag: string;
+}
+
+/**
+ * One file through Coffer's upload flow as a client runs it: start → sign every part → PUT them with
+ * `put`, `concurrency` at a time → complete. Returns the file's id and the part size the API planned.
+ */
+export async function uploadThroughCoffer(options: {
+  api: string;
+  headers: Record<string, string>;
+  name: string;
+  sizeBytes: number;
+  concurrency: number;
+  put: (url: string, partNumber: number) => Promise<PutPart>;
+}): Promise<{ fileId: string; partSize: number }> {
+  const { api, headers } = options;
+  const post = async <T>(path: string, body: unknown): Promise<T> => {
+    const res = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const started = await post<{ file: { id: string }; partSize: number; partCount: number }>("/files/uploads", {
+    name: options.name,
+    sizeBytes: options.sizeBytes,
+  });
+  const fileId = started.file.id;
+  const partNumbers = Array.from({ length: started.partCount }, (_, i) => i + 1);
+  const signed = await post<{ parts: { partNumber: number; url: string }[] }>(`/files/${fileId}/parts`, {
+    partNumbers,
+  });
+  const parts = await withConcurrency(
+    options.concurrency,
+    signed.parts.map((part) => () => options.put(part.url, part.partNumber)),
+  );
+  await post(`/files/${fileId}/complete`, { parts });
+  return { fileId, partSize: started.partSize };
+}
+
+/**
+ * The baseline of an upload: the same parts as a bare S3 multipart upload (CreateMultipartUpload,
+ * presigned part URLs, the same PUTs with `put`, CompleteMultipartUpload), with no API in between.
+ */
+export async function uploadRawMultipart(options: {
+  deps: AppDeps;
+  key: string;
+  partLengths: number[];
+  concurrency: number;
+  put: (url: string, partNumber: number) => Promise<PutPart>;
+}): Promise<void> {
+  const { deps, key, partLengths } = options;
+  const uploadId = await deps.storage.createMultipartUpload(key, "application/octet-stream");
+  const urls = await Promise.all(
+    partLengths.map((length, i) => deps.urls.uploadPart(key, uploadId, i + 1, length, 3600)),
+  );
+  const parts = await withConcurrency(
+    options.concurrency,
+    urls.map((url, i) => () => options.put(url, i + 1)),
+  );
+  await deps.storage.completeMultipartUpload(key, uploadId, parts);
+}

@@ -37,7 +37,8 @@ import {
   report,
   rssOf,
   timed,
-  withConcurrency,
+  uploadRawMultipart,
+  uploadThroughCoffer,
 } from "./common";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? 6 * GiB);
@@ -77,8 +78,8 @@ async function main() {
   // Four distinct parts, repeated: a file of any size from 256 MiB of memory.
   const pool = Array.from({ length: 4 }, (_, i) => benchBytes(PART + 4 * i).subarray(4 * i));
   const partCount = Math.ceil(SIZE / PART);
-  const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
   const partOf = (n: number) => pool[(n - 1) % pool.length].subarray(0, Math.min(PART, SIZE - (n - 1) * PART));
+  const partLengths = Array.from({ length: partCount }, (_, i) => partOf(i + 1).length);
   const put = async (url: string, n: number) => {
     const res = await fetch(url, { method: "PUT", body: partOf(n) });
     if (res.status !== 200) throw new Error(`PUT part ${n}: ${res.status}`);
@@ -119,47 +120,17 @@ async function main() {
   // 1. Raw S3 multipart upload of the same bytes.
   const rawKey = `bench/large-raw-${randomUUID()}`;
   const rawUpload = await timed(async () => {
-    const uploadId = await storage.createMultipartUpload(rawKey, "application/octet-stream");
-    const urls = await Promise.all(
-      numbers.map((n) => deps.urls.uploadPart(rawKey, uploadId, n, partOf(n).length, 3600)),
-    );
-    const parts = await withConcurrency(
-      CONCURRENCY,
-      numbers.map((n) => () => put(urls[n - 1], n)),
-    );
-    await storage.completeMultipartUpload(rawKey, uploadId, parts);
+    await uploadRawMultipart({ deps, key: rawKey, partLengths, concurrency: CONCURRENCY, put });
   });
   console.log(`  raw S3 upload: ${rawUpload.toFixed(1)} s; load average ${load()}`);
 
   // 2. Coffer's flow; complete starts FileLifecycle, which the worker scans in windows (measured next, alone).
   let fileId = "";
   const oursUpload = await timed(async () => {
-    const init = (await (
-      await fetch(`${api}/files/uploads`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ name: "large.bin", sizeBytes: SIZE }),
-      })
-    ).json()) as { file: { id: string }; partSize: number; partCount: number };
-    if (init.partSize !== PART) throw new Error(`init: ${JSON.stringify(init)}`);
-    fileId = init.file.id;
-    const signed = (await (
-      await fetch(`${api}/files/${fileId}/parts`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ partNumbers: numbers }),
-      })
-    ).json()) as { parts: { partNumber: number; url: string }[] };
-    const parts = await withConcurrency(
-      CONCURRENCY,
-      signed.parts.map((p) => () => put(p.url, p.partNumber)),
-    );
-    const complete = await fetch(`${api}/files/${fileId}/complete`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ parts }),
-    });
-    if (complete.status !== 202) throw new Error(`complete: ${complete.status} ${await complete.text()}`);
+    const upload = { api, headers, name: "large.bin", sizeBytes: SIZE, concurrency: CONCURRENCY, put };
+    const { fileId: id, partSize } = await uploadThroughCoffer(upload);
+    if (partSize !== PART) throw new Error(`the API planned parts of ${partSize} bytes, not ${PART}`);
+    fileId = id;
   });
   console.log(`  Coffer upload: ${oursUpload.toFixed(1)} s; load average ${load()}`);
 

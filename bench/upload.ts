@@ -11,7 +11,18 @@ import { closeDeps } from "../api/build-deps";
 import { startSession } from "../db/commands/accounts/refresh-tokens";
 import { User } from "../db/models";
 import { signAccessToken } from "../lib/access-token";
-import { benchBytes, benchDeps, compare, createBenchUser, GiB, mbps, MiB, report, withConcurrency } from "./common";
+import {
+  benchBytes,
+  benchDeps,
+  compare,
+  createBenchUser,
+  GiB,
+  mbps,
+  MiB,
+  report,
+  uploadRawMultipart,
+  uploadThroughCoffer,
+} from "./common";
 
 const SIZE = Number(process.env.BENCH_BYTES ?? GiB);
 const PART = 16 * MiB;
@@ -39,46 +50,24 @@ async function main() {
     if (res.status !== 200) throw new Error(`PUT part ${n}: ${res.status}`);
     return { partNumber: n, etag: res.headers.get("etag")! };
   };
-  const numbers = Array.from({ length: partCount }, (_, i) => i + 1);
+  const partLengths = Array.from({ length: partCount }, (_, i) => partOf(i + 1).length);
 
   const ours = async () => {
-    const init = (await (
-      await fetch(`${api}/files/uploads`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ name: `bench-${randomUUID()}.bin`, sizeBytes: SIZE }),
-      })
-    ).json()) as { file: { id: string } };
-    const fileId = init.file.id as string;
-    const signed = (await (
-      await fetch(`${api}/files/${fileId}/parts`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({ partNumbers: numbers }),
-      })
-    ).json()) as { parts: { partNumber: number; url: string }[] };
-    const parts = await withConcurrency(
-      CONCURRENCY,
-      signed.parts.map((p) => () => put(p.url, p.partNumber)),
-    );
-    const complete = await fetch(`${api}/files/${fileId}/complete`, {
-      method: "POST",
+    const name = `bench-${randomUUID()}.bin`;
+    const { fileId } = await uploadThroughCoffer({
+      api,
       headers,
-      body: JSON.stringify({ parts }),
+      name,
+      sizeBytes: SIZE,
+      concurrency: CONCURRENCY,
+      put,
     });
-    if (complete.status !== 202) throw new Error(`complete: ${complete.status} ${await complete.text()}`);
     await fetch(`${api}/files/${fileId}?permanent=true`, { method: "DELETE", headers });
   };
 
   const raw = async () => {
     const key = `bench/raw-${randomUUID()}`;
-    const uploadId = await deps.storage.createMultipartUpload(key, "application/octet-stream");
-    const urls = await Promise.all(numbers.map((n) => deps.urls.uploadPart(key, uploadId, n, partOf(n).length, 3600)));
-    const parts = await withConcurrency(
-      CONCURRENCY,
-      numbers.map((n) => () => put(urls[n - 1], n)),
-    );
-    await deps.storage.completeMultipartUpload(key, uploadId, parts);
+    await uploadRawMultipart({ deps, key, partLengths, concurrency: CONCURRENCY, put });
     await deps.storage.deleteObject(key);
   };
 
