@@ -17,4 +17,3 @@ export async function findUserByEmail(db: Knex | Knex.Transaction, email: string
 export async function findUser(db: Knex | Knex.Transaction, userId: string): Promise<User | undefined> {
   return User.query(db).findById(userId);
 }
-
