@@ -29,7 +29,7 @@ import { type Plan, type Tally, planRun, runClients } from "./workload";
 const root = path.resolve(__dirname, "..", "..");
 const MiB = 1024 * 1024;
 const tools = path.join(process.env.HOME ?? "/root", ".cache", "coffer", "tools");
-/** As the stack runs it (scripts/lib/temporal.sh), so the kills below hit the same journal mode. */
+/** As the stack runs it (scripts/lib/temporal.sh), so the restart below meets the same journal mode. */
 const TEMPORAL_SQLITE_PRAGMAS = ["--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"];
 const PORTS = { api: 19080, temporal: 19233, temporalUi: 19234, minio: 19000, minioConsole: 19001, clamd: 19310 };
 const SCANNER_LIMIT = 45 * MiB;

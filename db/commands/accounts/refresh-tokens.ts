@@ -73,13 +73,10 @@ export async function startSession({
 }
 
 /**
- * Whether the user's session still stands: some token of its family is not revoked. Logout, reuse
- * detection, disabling the user and every "end sessions" action revoke families, so access tokens
- * of that session stop at their next request.
- */
-/**
  * The user an access token names, in one query: only while they exist, are not disabled or being
- * deleted, and the token's session (refresh-token family) has not been revoked. Undefined otherwise.
+ * deleted, and the token's session still stands (some token of its family is not revoked).
+ * Undefined otherwise. Logout, reuse detection, disabling the user and every "end sessions" action
+ * revoke families, so access tokens of that session stop at their next request.
  */
 export async function findSessionUser(
   db: Knex,
