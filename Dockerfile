@@ -29,6 +29,9 @@ FROM ${NODE_IMAGE}
 # The API listens on every interface of the container (HOST defaults to loopback elsewhere), so a
 # port mapping reaches it; publish it on the host's loopback or behind a proxy (docs/DEPLOY.md).
 ENV NODE_ENV=production HOST=0.0.0.0
+# glibc keeps up to 64 MiB of freed memory instead of faulting it in again for every socket read
+# (.env.example, GLIBC_TUNABLES; docs/benchmarks.md, "download").
+ENV GLIBC_TUNABLES=glibc.malloc.trim_threshold=67108864
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -61,6 +61,17 @@ export function cpuSecondsOf(pid: number): number {
   }
 }
 
+/** Minor page faults a process has taken so far (memory it touched that the kernel had to map in); 0 once it is gone. */
+export function minorFaultsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // minflt is field 10 of stat(5).
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+  } catch {
+    return 0;
+  }
+}
+
 /** The value at percentile `p` (0–100) of ascending `sorted`; NaN when it is empty. */
 export function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;

@@ -6,6 +6,8 @@
  * - a link with a limit streams through the API (its count stays exact): against a bare Node proxy
  *   of the presigned GET in a process of its own, the least any Node hop costs. Goal ≥ 0.95.
  * The API runs in a child process so its RSS can be sampled while it streams: within 64 MiB of idle.
+ * It also prints the CPU seconds and page faults a GiB of the API and of the proxy, steadier than the
+ * wall-clock ratio (GLIBC_TUNABLES decides the faults: docs/benchmarks.md, "download").
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { apiPathOf } from "../api/route-table";
@@ -18,11 +20,13 @@ import {
   benchBytes,
   benchDeps,
   compare,
+  cpuSecondsOf,
   createBenchUser,
   freePort,
   GiB,
   mbps,
   MiB,
+  minorFaultsOf,
   peakRssDuring,
   report,
   rssOf,
@@ -128,15 +132,25 @@ async function main() {
   const idleRss = rssOf(api.pid!);
   let peakRss = idleRss;
 
+  // What each hop spends a GiB over all rounds: CPU seconds, and page faults (memory it had to map in again).
+  const spent = { api: { cpu: 0, faults: 0 }, proxy: { cpu: 0, faults: 0 } };
+  const counted = async (pid: number, into: { cpu: number; faults: number }, work: () => Promise<unknown>) => {
+    const [cpu, faults] = [cpuSecondsOf(pid), minorFaultsOf(pid)];
+    await work();
+    into.cpu += cpuSecondsOf(pid) - cpu;
+    into.faults += minorFaultsOf(pid) - faults;
+  };
   const best = await compare(ROUNDS, {
     direct,
     redirected,
-    streamed: async () => {
-      peakRss = Math.max(peakRss, await peakRssDuring(api.pid!, streamed));
-    },
-    nodeProxy: async () => {
-      if ((await drain(`http://127.0.0.1:${proxyPort}/`)) !== SIZE) throw new Error("proxy download came back short");
-    },
+    streamed: () =>
+      counted(api.pid!, spent.api, async () => {
+        peakRss = Math.max(peakRss, await peakRssDuring(api.pid!, streamed));
+      }),
+    nodeProxy: () =>
+      counted(proxy.pid!, spent.proxy, async () => {
+        if ((await drain(`http://127.0.0.1:${proxyPort}/`)) !== SIZE) throw new Error("proxy download came back short");
+      }),
   });
 
   report(
@@ -160,6 +174,15 @@ async function main() {
     "MiB/s",
     "for information: every byte takes one more hop",
   );
+  const perGiB = (value: number) => value / ((ROUNDS * SIZE) / GiB);
+  for (const [label, { cpu, faults }] of [
+    ["API, streamed", spent.api],
+    ["bare Node proxy", spent.proxy],
+  ] as const) {
+    console.log(
+      `${label}: ${perGiB(cpu).toFixed(2)} CPU-s a GiB, ${Math.round(perGiB(faults))} page faults a GiB (GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES ?? ""})`,
+    );
+  }
   console.log(
     `\nAPI RSS: idle ${(idleRss / MiB).toFixed(1)} MiB, peak while streaming ${(peakRss / MiB).toFixed(1)} MiB, growth ${((peakRss - idleRss) / MiB).toFixed(1)} MiB (goal: ≤ 64 MiB)`,
   );
