@@ -74,7 +74,14 @@ export async function initUpload(
   });
 }
 
-/** PUTs the given parts of `bytes` through presigned URLs, as a browser would. Returns their ETags. */
+/** Parts a browser's upload engine sends at once (web/src/uploads); more would only queue in S3. */
+const PARTS_IN_FLIGHT = 4;
+
+/**
+ * PUTs the given parts of `bytes` through presigned URLs, as a browser would: PARTS_IN_FLIGHT at a
+ * time (all 64 parts of a 1 GiB file at once made MinIO drop a connection mid-body on a loaded
+ * machine). Returns their ETags in the order asked.
+ */
 export async function putParts(
   baseUrl: string,
   user: TestUser,
@@ -93,14 +100,20 @@ export async function putParts(
     },
   );
   if (signed.status !== 200) throw new Error(`signing failed: ${signed.status} ${JSON.stringify(signed.body)}`);
-  return Promise.all(
-    signed.body.parts.map(async ({ partNumber, url }) => {
+  const { parts } = signed.body;
+  const stored: { partNumber: number; etag: string }[] = new Array(parts.length);
+  let next = 0;
+  const sender = async () => {
+    for (let index = next++; index < parts.length; index = next++) {
+      const { partNumber, url } = parts[index];
       const chunk = bytes.subarray((partNumber - 1) * partSize, partNumber * partSize);
       const res = await fetch(url, { method: "PUT", body: chunk });
       if (res.status !== 200) throw new Error(`part ${partNumber} PUT failed: ${res.status} ${await res.text()}`);
-      return { partNumber, etag: res.headers.get("etag")! };
-    }),
-  );
+      stored[index] = { partNumber, etag: res.headers.get("etag")! };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, parts.length) }, sender));
+  return stored;
 }
 
 /** init → sign → PUT every part → complete; returns the completed file's id and the complete response. */
