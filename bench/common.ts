@@ -49,27 +49,27 @@ export function rssOf(pid: number): number {
 
 const CLOCK_TICKS = 100;
 
-/** CPU seconds (user + system, with reaped children) a process has used so far; 0 once it is gone. */
-export function cpuSecondsOf(pid: number): number {
+/** Fields 3 onwards of /proc/<pid>/stat (stat(5)), after the command name; null once the process is gone. */
+function statFieldsOf(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime, stime, cutime, cstime are fields 14–17 of stat(5); `fields` starts at field 3.
-    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / CLOCK_TICKS;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** CPU seconds (user + system, with reaped children) a process has used so far; 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  // utime, stime, cutime, cstime are fields 14–17; the array starts at field 3.
+  const ticks = statFieldsOf(pid)?.slice(11, 15) ?? [];
+  return ticks.reduce((sum, tick) => sum + Number(tick), 0) / CLOCK_TICKS;
 }
 
 /** Minor page faults a process has taken so far (memory it touched that the kernel had to map in); 0 once it is gone. */
 export function minorFaultsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // minflt is field 10 of stat(5).
-    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
-  } catch {
-    return 0;
-  }
+  // minflt is field 10.
+  return Number(statFieldsOf(pid)?.[7] ?? 0);
 }
 
 /** The value at percentile `p` (0–100) of ascending `sorted`; NaN when it is empty. */
